@@ -1,0 +1,36 @@
+"""Who may see and change which note. Views call these; templates only mirror them."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Note
+from .roles import CLINICIAN, MANAGER
+
+
+def can_read_notes(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=[CLINICIAN, MANAGER]).exists()
+
+
+def readable_notes(user):
+    if not can_read_notes(user):
+        return Note.objects.none()
+    return Note.objects.all()
+
+
+def get_note_for_user(request, pk, *, edit=False) -> Note:
+    """The note, or 404 when the user may not see it, 403 when they may see but not edit."""
+    note = get_object_or_404(
+        readable_notes(request.user).select_related("patient", "clinician", "signed_by"),
+        pk=pk,
+    )
+    if edit and note.clinician_id != request.user.pk:
+        raise PermissionDenied("Only the performing clinician can change this note.")
+    return note
+
+
+def can_edit(user, note) -> bool:
+    return note.clinician_id == user.pk and not note.is_signed

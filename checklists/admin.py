@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from .models import Addendum, AuditEvent, CodeLine, Note, Patient, Practice
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "pdf_page_size"]
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "date_of_birth", "mrn"]
+    search_fields = ["last_name", "first_name", "mrn"]
+
+
+class CodeLineInline(admin.TabularInline):
+    model = CodeLine
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_signed
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    """Notes are written through the app; the admin reads, and never changes a signed one."""
+
+    list_display = ["pk", "patient", "clinician", "date_of_service", "status", "completeness"]
+    list_filter = ["status", "place_of_service"]
+    search_fields = ["patient__last_name", "patient__mrn"]
+    inlines = [CodeLineInline]
+    readonly_fields = [
+        "status",
+        "version",
+        "catalog_version",
+        "definitions",
+        "required_total",
+        "required_missing",
+        "recommended_total",
+        "recommended_missing",
+        "completeness",
+        "coding_problems",
+        "signed_at",
+        "signed_by",
+        "attestation",
+        "content_hash",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_signed:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_signed:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Addendum)
+class AddendumAdmin(admin.ModelAdmin):
+    list_display = ["note", "author", "created_at", "reason"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "note", "ip_address"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChecklistsConfig(AppConfig):
+    name = "checklists"
+    verbose_name = "Procedure notes"

@@ -1,0 +1,10 @@
+from .models import Practice
+from .roles import role_names
+
+
+def practice(request):
+    user = getattr(request, "user", None)
+    return {
+        "practice": Practice.current(),
+        "user_roles": role_names(user) if user is not None else [],
+    }

@@ -1,0 +1,186 @@
+"""Synthetic notes for the demo and for scale tests: `seed_demo --notes N`.
+
+Mixed codes, clinicians, completeness, drafts and signed notes, written with bulk_create
+in batches so that 100,000 notes take minutes. Deterministic for a given N (seeded random).
+"""
+
+import datetime
+import hashlib
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from .canonical import encode, note_document
+from .coding_checks import blocking, check_lines
+from .completeness import applicable_elements, assess
+from .models import CodeLine, Note, NoteGap, Patient, PlaceOfService
+from .roles import CLINICIAN
+from .services import ATTESTATION
+from .snapshot import build_definitions
+
+# Realistic sessions: (codes, side, site) per line.
+SESSIONS = [
+    [("64681", "", "")],
+    [("64680", "", "")],
+    [("64640", "left", "suprascapular nerve")],
+    [("64640", "right", "genitofemoral nerve")],
+    [("64632", "left", "3rd")],
+    [("64632", "right", "2nd")],
+    [("64642", "", "Left upper extremity"), ("64643", "", "Left lower extremity")],
+    [("64644", "", "Right upper extremity")],
+    [("64635", "bilateral", "L4-L5"), ("64636", "bilateral", "L5-S1")],
+    [("64633", "left", "C5-C6")],
+    [("64625", "right", "")],
+    [("64624", "left", "Left knee")],
+]
+SIDE_MODIFIER = {"left": ["LT"], "right": ["RT"], "bilateral": ["50"], "": []}
+TECHNIQUE_FOR = {
+    "neurolytic-chemical": "chemical",
+    "rf": "thermal_rf",
+    "chemodenervation": "chemodenervation",
+}
+FREE_TEXT = [
+    "Synthetic demo text: procedure tolerated well.",
+    "Synthetic demo text: no immediate complication observed.",
+    "Synthetic demo text: patient discharged home with escort.",
+    "Synthetic demo text: follow-up in two weeks.",
+]
+
+
+def _value(element, rng):
+    kind = element["input_type"]
+    choices = [pair[0] for pair in element.get("choices") or []]
+    if kind == "choice":
+        return rng.choice(choices)
+    if kind == "multi_choice":
+        return rng.sample(choices, k=min(len(choices), rng.randint(1, 2)))
+    if kind == "yes_no":
+        return "yes"
+    if kind in ("number", "percent"):
+        low = Decimal(element.get("min") or 0)
+        high = Decimal(element.get("max") or 100)
+        return format(
+            (low + (high - low) * Decimal(rng.randint(20, 60)) / 100)
+            .quantize(Decimal("0.1"))
+            .normalize(),
+            "f",
+        )
+    if kind == "pain_score":
+        return rng.randint(0, 10)
+    if kind == "date":
+        return (timezone.localdate() - datetime.timedelta(days=rng.randint(20, 120))).isoformat()
+    if kind == "datetime":
+        return timezone.localtime().replace(microsecond=0, second=0).isoformat()
+    return rng.choice(FREE_TEXT)
+
+
+def _answers(definitions, codes, rng, fill):
+    techniques = set()
+    for spec in definitions["codes"].values():
+        techniques.update(spec["techniques"])
+    technique = sorted(techniques)[0] if techniques else None
+    answers = {}
+    if technique:
+        answers["technique"] = {"value": technique}
+    for element in definitions["elements"]:
+        if element["key"] in answers or rng.random() > fill:
+            continue
+        if element["key"] == "technique":
+            continue
+        answers[element["key"]] = {"value": _value(element, rng)}
+    applicable = {e["key"] for e in applicable_elements(definitions["elements"], answers)}
+    return {k: v for k, v in answers.items() if k in applicable}
+
+
+def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) -> int:
+    rng = random.Random(seed)
+    clinicians = list(get_user_model().objects.filter(groups__name=CLINICIAN))
+    patients = list(Patient.objects.all())
+    if not clinicians or not patients:
+        raise ValueError("Run seed_demo first: notes need clinicians and patients.")
+    definitions_for = {}
+    made = 0
+    today = timezone.localdate()
+    while made < count:
+        size = min(batch_size, count - made)
+        with transaction.atomic():
+            notes, plans = [], []
+            for _ in range(size):
+                session = rng.choice(SESSIONS)
+                codes = tuple(code for code, _, _ in session)
+                if codes not in definitions_for:
+                    definitions_for[codes] = build_definitions(list(codes))
+                definitions = definitions_for[codes]
+                fill = rng.choice([1.0, 1.0, 1.0, 0.85, 0.6, 0.3])
+                answers = _answers(definitions, codes, rng, fill)
+                lines = [
+                    {
+                        "code": code,
+                        "units": 1,
+                        "modifiers": SIDE_MODIFIER[side],
+                        "side": side,
+                        "site": site,
+                    }
+                    for code, side, site in session
+                ]
+                result = assess(definitions["elements"], answers)
+                problems = blocking(check_lines(lines, definitions["codes"], answers))
+                signable = result.is_complete and not problems
+                clinician = rng.choice(clinicians)
+                dos = today - datetime.timedelta(days=rng.randint(0, 365))
+                note = Note(
+                    patient=rng.choice(patients),
+                    clinician=clinician,
+                    date_of_service=dos,
+                    place_of_service=rng.choice(PlaceOfService.values),
+                    catalog_version=definitions["catalog_version"],
+                    definitions=definitions,
+                    answers=answers,
+                    required_total=result.required_total,
+                    required_missing=result.required_missing,
+                    recommended_total=result.recommended_total,
+                    recommended_missing=result.recommended_missing,
+                    completeness=result.percent,
+                    coding_problems=len(problems),
+                )
+                if signable and rng.random() < 0.8:
+                    note.status = Note.Status.SIGNED
+                    note.signed_by = clinician
+                    note.signed_at = timezone.make_aware(
+                        datetime.datetime.combine(dos, datetime.time(17, 0))
+                        + datetime.timedelta(days=rng.randint(0, 5))
+                    )
+                    note.attestation = ATTESTATION
+                notes.append(note)
+                plans.append((lines, result))
+            Note.objects.bulk_create(notes)
+            CodeLine.objects.bulk_create(
+                CodeLine(note=note, position=position, **line)
+                for note, (lines, _) in zip(notes, plans, strict=True)
+                for position, line in enumerate(lines, start=1)
+            )
+            NoteGap.objects.bulk_create(
+                NoteGap(note=note, element_key=g.key, label=g.label, requirement=g.requirement)
+                for note, (_, result) in zip(notes, plans, strict=True)
+                for g in result.missing
+            )
+            _hash_signed(notes)
+        made += size
+    return made
+
+
+def _hash_signed(notes):
+    """Signed demo notes carry a real hash of their canonical JSON, like signed ones."""
+    signed = [n for n in notes if n.status == Note.Status.SIGNED]
+    if not signed:
+        return
+    lines = {}
+    for line in CodeLine.objects.filter(note__in=signed).order_by("note_id", "position"):
+        lines.setdefault(line.note_id, []).append(line)
+    for note in signed:
+        note._prefetched_objects_cache = {"lines": lines.get(note.pk, [])}
+        note.content_hash = hashlib.sha256(encode(note_document(note))).hexdigest()
+    Note.objects.bulk_update(signed, ["content_hash"])

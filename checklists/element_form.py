@@ -1,0 +1,155 @@
+"""The note form: one field per element of the note's catalog snapshot.
+
+Like pretix's question forms, fields are built at run time from data rows. Values are
+cleaned to JSON-friendly answers: text, "yes"/"no", choice values, lists, ISO dates and
+numbers as decimal strings (so 0.25 stays 0.25).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from .completeness import has_value
+
+NA_SUFFIX = "__na"
+YES_NO = [("yes", "Yes"), ("no", "No")]
+PAIN_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(11)]
+
+
+def _range_message(element, low, high):
+    unit = f" {element['unit']}" if element.get("unit") else ""
+    if element["input_type"] == "percent":
+        unit = " %"
+    return f"{element['label']} must be between {low} and {high}{unit}."
+
+
+def _decimal_field(element, **common):
+    low = Decimal(element["min"]) if element.get("min") is not None else None
+    high = Decimal(element["max"]) if element.get("max") is not None else None
+    validators = []
+    attrs = {"step": "any", "inputmode": "decimal"}
+    if low is not None and high is not None:
+        message = _range_message(element, low.normalize(), high.normalize())
+        validators += [MinValueValidator(low, message), MaxValueValidator(high, message)]
+        attrs |= {"min": str(low), "max": str(high)}
+    return forms.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        validators=validators,
+        widget=forms.NumberInput(attrs=attrs),
+        error_messages={
+            "invalid": f"{element['label']}: enter a number.",
+            "max_decimal_places": f"{element['label']}: at most 4 decimal places.",
+            "max_digits": f"{element['label']}: that number is too large.",
+        },
+        **common,
+    )
+
+
+def field_for(element) -> forms.Field:
+    common = {"label": element["label"], "required": False, "help_text": element.get("help")}
+    kind = element["input_type"]
+    choices = [tuple(pair) for pair in element.get("choices") or []]
+    if kind == "text":
+        return forms.CharField(max_length=500, **common)
+    if kind == "long_text":
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if kind == "choice":
+        if len(choices) <= 5:
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=[("", "—")] + choices, **common)
+    if kind == "multi_choice":
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == "yes_no":
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    if kind in ("number", "percent"):
+        return _decimal_field(element, **common)
+    if kind == "pain_score":
+        return forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, empty_value=None, **common)
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "datetime":
+        return forms.DateTimeField(
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            **common,
+        )
+    raise ValueError(f"unknown input type {kind!r}")
+
+
+def to_answer_value(element, value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def to_initial(element, value):
+    if value is None:
+        return None
+    if element["input_type"] == "pain_score":
+        return str(value)
+    return value
+
+
+class ElementForm(forms.Form):
+    """Fields for every element of `note.definitions`; `answers()` gives what to store."""
+
+    def __init__(self, *args, note, **kwargs):
+        self.note = note
+        self.elements = note.definitions.get("elements", [])
+        answers = note.answers or {}
+        kwargs.setdefault("initial", {})
+        for element in self.elements:
+            answer = answers.get(element["key"]) or {}
+            kwargs["initial"][element["key"]] = to_initial(element, answer.get("value"))
+            if element.get("allow_na"):
+                kwargs["initial"][element["key"] + NA_SUFFIX] = answer.get("na_reason", "")
+        super().__init__(*args, **kwargs)
+        for element in self.elements:
+            self.fields[element["key"]] = field_for(element)
+            if element.get("allow_na"):
+                self.fields[element["key"] + NA_SUFFIX] = forms.CharField(
+                    label=f"{element['label']}: not applicable or not done, because",
+                    max_length=300,
+                    required=False,
+                    widget=forms.TextInput(
+                        attrs={"list": f"na-reasons-{element['key']}", "placeholder": "Reason"}
+                    ),
+                )
+
+    def answers(self, previous: dict | None = None) -> dict:
+        """Valid fields replace their answer; a field with an error keeps its old answer."""
+        previous = previous or {}
+        cleaned = getattr(self, "cleaned_data", {})
+        result = {}
+        for element in self.elements:
+            key = element["key"]
+            if key in self.errors or (key + NA_SUFFIX) in self.errors:
+                if key in previous:
+                    result[key] = previous[key]
+                continue
+            answer = {}
+            value = to_answer_value(element, cleaned.get(key))
+            if has_value(value):
+                answer["value"] = value
+            reason = (cleaned.get(key + NA_SUFFIX) or "").strip()
+            if element.get("allow_na") and reason and "value" not in answer:
+                answer["na_reason"] = reason
+            if answer:
+                result[key] = answer
+        return result
+
+    def sections(self):
+        """[(section label, [(element, bound field, bound na field or None)])]"""
+        labels = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}
+        grouped = {key: [] for key in labels}
+        for element in self.elements:
+            na = self[element["key"] + NA_SUFFIX] if element.get("allow_na") else None
+            grouped[element["section"]].append((element, self[element["key"]], na))
+        return [(key, labels[key], items) for key, items in grouped.items() if items]

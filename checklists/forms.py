@@ -1,0 +1,190 @@
+"""Forms for the note's header and code lines, addenda and signing."""
+
+import re
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils import timezone
+
+from procedures.models import ProcedureCode
+
+from .models import CodeLine, Note, Patient
+
+MODIFIER_PATTERN = re.compile(r"^[0-9A-Z]{2}$")
+
+
+class NoteHeaderForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["patient", "date_of_service", "place_of_service"]
+        widgets = {"date_of_service": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = Patient.objects.order_by("last_name", "first_name")
+        self.fields["patient"].label_from_instance = lambda p: (
+            f"{p.last_name}, {p.first_name} · DOB {p.date_of_birth:%m/%d/%Y} · MRN {p.mrn}"
+        )
+        if not self.instance.pk:
+            self.initial.setdefault("date_of_service", timezone.localdate())
+
+    def clean_date_of_service(self):
+        value = self.cleaned_data["date_of_service"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date of service cannot be in the future.")
+        if value.year < 2000:
+            raise forms.ValidationError("Check the year of the date of service.")
+        return value
+
+
+def code_choices():
+    return [("", "—")] + [
+        (c.code, f"{c.code} · {c.title}")
+        for c in ProcedureCode.objects.active().only("code", "title")
+    ]
+
+
+class CodeLineForm(forms.Form):
+    code = forms.ChoiceField(choices=[], required=False)
+    units = forms.IntegerField(
+        min_value=1,
+        max_value=99,
+        initial=1,
+        required=False,
+        error_messages={"min_value": "Units must be at least 1.", "max_value": "At most 99."},
+    )
+    side = forms.ChoiceField(choices=CodeLine.Side.choices, required=False)
+    modifiers = forms.CharField(
+        max_length=40, required=False, help_text="e.g. 50, LT, 59", label="Modifiers"
+    )
+    site = forms.CharField(max_length=300, required=False, label="Level / nerve / site")
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = choices if choices is not None else code_choices()
+        # Rendered as a table row: the column headers are the visible labels.
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            field.widget.attrs.update({"class": css, "aria-label": field.label or name.title()})
+
+    def clean_modifiers(self):
+        raw = self.cleaned_data["modifiers"]
+        modifiers = [m.strip().upper() for m in re.split(r"[\s,;/-]+", raw) if m.strip()]
+        bad = [m for m in modifiers if not MODIFIER_PATTERN.match(m)]
+        if bad:
+            raise forms.ValidationError(
+                f"“{bad[0]}” is not a modifier: modifiers are two letters or digits, "
+                "like 50 or LT."
+            )
+        if len(set(modifiers)) != len(modifiers):
+            raise forms.ValidationError("A modifier is listed twice.")
+        if len(modifiers) > 4:
+            raise forms.ValidationError("A line takes at most four modifiers.")
+        return modifiers
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code"):
+            data["code"] = ""
+        elif data.get("units") is None and "units" not in self.errors:
+            data["units"] = 1
+        return data
+
+    def line(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("code"):
+            return None
+        return {
+            "code": data["code"],
+            "units": data.get("units") or 1,
+            "modifiers": data.get("modifiers") or [],
+            "side": data.get("side") or "",
+            "site": (data.get("site") or "").strip(),
+        }
+
+
+class BaseCodeLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        self._choices = code_choices()
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"choices": self._choices}
+
+    def lines(self) -> list[dict]:
+        return [line for form in self.forms if (line := form.line()) is not None]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.lines():
+            raise forms.ValidationError("Choose at least one code.")
+
+
+CodeLineFormSet = forms.formset_factory(
+    CodeLineForm, formset=BaseCodeLineFormSet, extra=0, max_num=12, validate_max=True
+)
+
+
+def line_initial(note) -> list[dict]:
+    return [
+        {
+            "code": line.code,
+            "units": line.units,
+            "side": line.side,
+            "modifiers": ", ".join(line.modifiers),
+            "site": line.site,
+        }
+        for line in note.lines.all()
+    ]
+
+
+class SignForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Re-enter your password to sign, as with a handwritten signature.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if authenticate(username=self.user.get_username(), password=password) is None:
+            raise forms.ValidationError("That password is not right. The note is not signed.")
+        return password
+
+
+class AddendumForm(forms.Form):
+    REASONS = [
+        ("", "—"),
+        ("Correction", "Correction of an error"),
+        ("Additional information", "Additional information"),
+        ("Late entry", "Late entry"),
+        ("Response to documentation query", "Response to a documentation query"),
+    ]
+    reason = forms.ChoiceField(choices=REASONS)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, label="Addendum"
+    )
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["last_name", "first_name", "date_of_birth", "mrn"]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if value.year < 1900:
+            raise forms.ValidationError("Check the year of birth.")
+        return value

@@ -1,0 +1,256 @@
+"""Procedure notes filled against the catalog.
+
+A note carries its own snapshot of the element definitions it was filled against
+(`Note.definitions`), so a later catalog edit never changes what an existing note asks or
+how complete it is. Answers live in `Note.answers` keyed by element key; the completeness
+result of the last save is stored on the note and, per missing element, in `NoteGap`, so
+lists and the review dashboard filter and count in the database without recomputing.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Practice(models.Model):
+    """The practice this installation serves (one row)."""
+
+    class PageSize(models.TextChoices):
+        LETTER = "letter", "US Letter"
+        A4 = "a4", "A4"
+
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    pdf_page_size = models.CharField(
+        max_length=6, choices=PageSize.choices, default=PageSize.LETTER
+    )
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("pk").first() or cls(name="Unnamed practice")
+
+
+class Patient(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    mrn = models.CharField("MRN", max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+
+    def __str__(self):
+        return f"{self.last_name}, {self.first_name} (MRN {self.mrn})"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class PlaceOfService(models.TextChoices):
+    OFFICE = "11", "11 Office"
+    OUTPATIENT_OFF_CAMPUS = "19", "19 Hospital outpatient, off campus"
+    OUTPATIENT_ON_CAMPUS = "22", "22 Hospital outpatient, on campus"
+    ASC = "24", "24 Ambulatory surgical center"
+
+
+class SignedNoteError(Exception):
+    """Raised when anything tries to write a signed note."""
+
+
+class NoteQuerySet(models.QuerySet):
+    def for_clinician(self, user):
+        return self.filter(clinician=user)
+
+    def drafts(self):
+        return self.filter(status=Note.Status.DRAFT)
+
+    def signed(self):
+        return self.exclude(status=Note.Status.DRAFT)
+
+    def incomplete(self):
+        return self.filter(required_missing__gt=0)
+
+    def complete(self):
+        return self.filter(required_missing=0)
+
+
+class Note(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SIGNED = "signed", "Signed"
+        AMENDED = "amended", "Signed, amended"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="notes")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notes"
+    )
+    date_of_service = models.DateField()
+    place_of_service = models.CharField(max_length=2, choices=PlaceOfService.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: every save must name the version it was edited from.
+    version = models.PositiveIntegerField(default=1)
+
+    catalog_version = models.CharField(max_length=40)
+    definitions = models.JSONField(default=dict, help_text="Snapshot of the catalog used")
+    answers = models.JSONField(default=dict, blank=True)
+
+    # Completeness of the last save (see checklists.completeness).
+    required_total = models.PositiveSmallIntegerField(default=0)
+    required_missing = models.PositiveSmallIntegerField(default=0)
+    recommended_total = models.PositiveSmallIntegerField(default=0)
+    recommended_missing = models.PositiveSmallIntegerField(default=0)
+    completeness = models.PositiveSmallIntegerField(default=0, help_text="percent")
+    coding_problems = models.PositiveSmallIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attestation = models.TextField(blank=True)
+    content_hash = models.CharField("content SHA-256", max_length=64, blank=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_of_service", "-pk"]
+        indexes = [
+            models.Index(fields=["clinician", "status"]),
+            models.Index(fields=["status", "date_of_service"]),
+            models.Index(fields=["required_missing"]),
+        ]
+
+    def __str__(self):
+        return f"Note {self.pk} ({self.patient.full_name}, {self.date_of_service})"
+
+    def save(self, *args, allow_signing=False, **kwargs):
+        # A signed note never changes: the signing service is the only writer allowed to
+        # turn a draft into a signed note, and nothing writes a signed one afterwards.
+        if self.pk and not self._state.adding:
+            stored = Note.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored and stored != self.Status.DRAFT:
+                raise SignedNoteError(f"note {self.pk} is signed and cannot change")
+            if self.status != self.Status.DRAFT and not allow_signing:
+                raise SignedNoteError("only checklists.services.sign_note signs a note")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("checklists:note-detail", args=[self.pk])
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def codes(self) -> list[str]:
+        return [line.code for line in self.lines.all()]
+
+    @property
+    def title(self) -> str:
+        titles = self.definitions.get("codes", {})
+        lines = list(self.lines.all())
+        if not lines:
+            return "Procedure note"
+        first = lines[0]
+        name = titles.get(first.code, {}).get("title", "procedure")
+        codes = ", ".join(line.code for line in lines)
+        return f"{name[:1].upper()}{name[1:]} ({codes})"
+
+
+class CodeLine(models.Model):
+    """One billed code on a note: units, modifiers, side and site as the code needs."""
+
+    class Side(models.TextChoices):
+        NONE = "", "Not applicable"
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+        BILATERAL = "bilateral", "Bilateral"
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=5)
+    units = models.PositiveSmallIntegerField(default=1)
+    modifiers = models.JSONField(default=list, blank=True)
+    side = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    site = models.CharField(
+        max_length=300, blank=True, help_text="level, nerve, interspace or extremity"
+    )
+
+    class Meta:
+        ordering = ["note", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "position"], name="unique_line_position")
+        ]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self):
+        mods = "-".join(self.modifiers)
+        return f"{self.code}{'-' + mods if mods else ''} x{self.units}"
+
+
+class NoteGap(models.Model):
+    """A required or recommended element the note's last save left undocumented."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="gaps")
+    element_key = models.CharField(max_length=60)
+    label = models.CharField(max_length=200)
+    requirement = models.CharField(max_length=12)
+
+    class Meta:
+        indexes = [models.Index(fields=["element_key", "requirement"])]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "element_key"], name="unique_note_gap")
+        ]
+
+    def __str__(self):
+        return f"{self.note_id}: {self.label} ({self.requirement})"
+
+
+class Addendum(models.Model):
+    """A correction or addition to a signed note; the note itself never changes."""
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum to note {self.note_id} by {self.author}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to which note, and from where."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    note = models.ForeignKey(
+        Note, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["note", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

@@ -1,0 +1,203 @@
+"""Writes that span several rows: creating, saving, signing and amending a note.
+
+Each runs in one transaction and leaves an audit event. Drafts are protected against lost
+updates by their version number; a signed note is never written again (corrections are
+addenda).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit
+from .canonical import content_hash
+from .coding_checks import blocking, check_lines
+from .completeness import applicable_elements, assess
+from .models import Addendum, CodeLine, Note, NoteGap
+from .snapshot import build_definitions
+
+ATTESTATION = (
+    "I personally performed or directly supervised this procedure. This note is accurate "
+    "and complete to the best of my knowledge, and I sign it electronically."
+)
+
+
+class NoteLocked(Exception):
+    """The note is signed: it can only get addenda."""
+
+
+class StaleVersion(Exception):
+    """Somebody saved the note since this form was opened."""
+
+    def __init__(self, current: Note):
+        super().__init__(f"note {current.pk} is at version {current.version}")
+        self.current = current
+
+
+class SigningRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def line_dicts(note) -> list[dict]:
+    return [
+        {
+            "code": line.code,
+            "units": line.units,
+            "modifiers": list(line.modifiers),
+            "side": line.side,
+            "site": line.site,
+        }
+        for line in note.lines.all()
+    ]
+
+
+def coding_problems(note, lines=None):
+    lines = line_dicts(note) if lines is None else lines
+    return check_lines(lines, note.definitions.get("codes", {}), note.answers or {})
+
+
+def completeness(note):
+    return assess(note.definitions.get("elements", []), note.answers or {})
+
+
+def _store_results(note, lines):
+    result = completeness(note)
+    note.required_total = result.required_total
+    note.required_missing = result.required_missing
+    note.recommended_total = result.recommended_total
+    note.recommended_missing = result.recommended_missing
+    note.completeness = result.percent
+    note.coding_problems = len(blocking(coding_problems(note, lines)))
+    NoteGap.objects.filter(note=note).delete()
+    NoteGap.objects.bulk_create(
+        NoteGap(note=note, element_key=g.key, label=g.label, requirement=g.requirement)
+        for g in result.missing
+    )
+
+
+def _write_lines(note, lines):
+    note.lines.all().delete()
+    CodeLine.objects.bulk_create(
+        CodeLine(note=note, position=position, **line)
+        for position, line in enumerate(lines, start=1)
+    )
+
+
+@transaction.atomic
+def create_note(
+    *, clinician, patient, date_of_service, place_of_service, lines, request=None
+) -> Note:
+    definitions = build_definitions([line["code"] for line in lines])
+    note = Note(
+        clinician=clinician,
+        patient=patient,
+        date_of_service=date_of_service,
+        place_of_service=place_of_service,
+        catalog_version=definitions["catalog_version"],
+        definitions=definitions,
+        answers={},
+    )
+    note.save()
+    _write_lines(note, lines)
+    _store_results(note, lines)
+    note.save()
+    audit.record("note.create", actor=clinician, note=note, request=request, codes=note.codes)
+    return note
+
+
+def _changes(old: dict, new: dict) -> dict:
+    keys = sorted(set(old) | set(new))
+    return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
+
+
+@transaction.atomic
+def save_note(note, *, version, answers, lines=None, header=None, actor, request=None) -> Note:
+    """Replace the note's answers (and lines/header when given) if `version` is current."""
+    current = Note.objects.select_for_update().get(pk=note.pk)
+    if current.is_signed:
+        raise NoteLocked()
+    if current.version != version:
+        raise StaleVersion(current)
+    changes = {"answers": _changes(current.answers or {}, answers)}
+    old_lines = line_dicts(current)
+    if lines is not None and lines != old_lines:
+        changes["lines"] = [old_lines, lines]
+        old_codes = [line["code"] for line in old_lines]
+        new_codes = [line["code"] for line in lines]
+        if old_codes != new_codes:
+            # New codes bring their elements from today's catalog; answers are kept.
+            current.definitions = build_definitions(new_codes)
+            current.catalog_version = current.definitions["catalog_version"]
+        _write_lines(current, lines)
+    for name, value in (header or {}).items():
+        if getattr(current, name) != value:
+            changes[name] = [str(getattr(current, name)), str(value)]
+            setattr(current, name, value)
+    current.answers = answers
+    _store_results(current, lines if lines is not None else old_lines)
+    current.version += 1
+    current.save()
+    if changes["answers"] or len(changes) > 1:
+        audit.record("note.update", actor=actor, note=current, request=request, **changes)
+    return current
+
+
+def signing_problems(note, user) -> list[str]:
+    reasons = []
+    if note.is_signed:
+        reasons.append("This note is already signed.")
+    if note.clinician_id != user.pk:
+        reasons.append("Only the performing clinician can sign this note.")
+    result = completeness(note)
+    if not result.is_complete:
+        names = ", ".join(g.label for g in result.missing_required)
+        reasons.append(f"Required elements missing: {names}.")
+    for problem in blocking(coding_problems(note)):
+        reasons.append(f"{problem.message} {problem.fix}")
+    return reasons
+
+
+@transaction.atomic
+def sign_note(note, *, user, version, request=None) -> Note:
+    current = Note.objects.select_for_update().get(pk=note.pk)
+    if current.version != version and not current.is_signed:
+        raise StaleVersion(current)
+    reasons = signing_problems(current, user)
+    if reasons:
+        raise SigningRefused(reasons)
+    # What no longer applies (e.g. phenol fields after switching to RF) is not signed.
+    applicable = {
+        e["key"] for e in applicable_elements(current.definitions["elements"], current.answers)
+    }
+    current.answers = {k: v for k, v in current.answers.items() if k in applicable}
+    current.status = Note.Status.SIGNED
+    current.signed_by = user
+    current.signed_at = timezone.now().replace(microsecond=0)
+    current.attestation = ATTESTATION
+    current.version += 1
+    current.content_hash = content_hash(current)
+    current.save(allow_signing=True)
+    audit.record(
+        "note.sign", actor=user, note=current, request=request, sha256=current.content_hash
+    )
+    return current
+
+
+@transaction.atomic
+def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
+    current = Note.objects.select_for_update().get(pk=note.pk)
+    if not current.is_signed:
+        raise ValueError("Addenda are for signed notes; edit the draft instead.")
+    addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)
+    # Status is bookkeeping outside the signed content; the hash still covers the original.
+    Note.objects.filter(pk=current.pk).update(status=Note.Status.AMENDED)
+    audit.record(
+        "note.addendum",
+        actor=author,
+        note=current,
+        request=request,
+        addendum=addendum.pk,
+        reason=reason,
+    )
+    return addendum

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import pdf_views, views
+
+app_name = "checklists"
+urlpatterns = [
+    path("notes/", views.note_list, name="note-list"),
+    path("notes/new/", views.note_new, name="note-new"),
+    path("notes/<int:pk>/", views.note_detail, name="note-detail"),
+    path("notes/<int:pk>/edit/", views.note_edit, name="note-edit"),
+    path("notes/<int:pk>/autosave/", views.note_autosave, name="note-autosave"),
+    path("notes/<int:pk>/sign/", views.note_sign, name="note-sign"),
+    path("notes/<int:pk>/addenda/new/", views.addendum_new, name="addendum-new"),
+    path("notes/<int:pk>/pdf/", pdf_views.note_pdf, name="note-pdf"),
+    path("patients/new/", views.patient_new, name="patient-new"),
+]

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from procedures.catalog_file import CatalogError, parse_catalog
+from procedures.catalog_loader import load_catalog
+
+
+class Command(BaseCommand):
+    help = "Load (or reload) the procedure catalog from its TOML file, all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=str(settings.CATALOG_FILE))
+
+    def handle(self, *args, path, **options):
+        try:
+            data = parse_catalog(path)
+        except CatalogError as exc:
+            raise CommandError(f"Catalog not loaded, nothing changed. {exc}") from exc
+        report = load_catalog(data)
+        for line in report.lines():
+            self.stdout.write(line)

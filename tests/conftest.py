@@ -1,0 +1,96 @@
+"""Shared fixtures: the shipped catalog, named users, a demo patient."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from checklists.models import Patient, Practice
+from checklists.roles import CATALOG_ADMIN, CLINICIAN, MANAGER
+from procedures.models import ProcedureCode
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The shipped catalog is loaded once per test database; every test's transaction
+    # rolls back on top of it.
+    with django_db_blocker.unblock():
+        call_command("load_catalog", str(settings.CATALOG_FILE), stdout=StringIO())
+
+
+@pytest.fixture
+def catalog(db):
+    """The shipped catalog (reloaded if a transactional test flushed it)."""
+    if not ProcedureCode.objects.exists():
+        call_command("load_catalog", str(settings.CATALOG_FILE), stdout=StringIO())
+    return ProcedureCode.objects
+
+
+def _user(username, first, last, role):
+    user = User.objects.create_user(
+        username, f"{username}@example.test", PASSWORD, first_name=first, last_name=last
+    )
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def practice(db):
+    return Practice.objects.create(
+        name="Testville Pain Clinic (synthetic)", address="1 Test Road\nTestville, ZZ 00000"
+    )
+
+
+@pytest.fixture
+def clinician(db, practice):
+    return _user("alice", "Alice", "Testdoc MD", CLINICIAN)
+
+
+@pytest.fixture
+def other_clinician(db, practice):
+    return _user("bob", "Bob", "Otherdoc DO", CLINICIAN)
+
+
+@pytest.fixture
+def manager(db, practice):
+    return _user("mona", "Mona", "Manager", MANAGER)
+
+
+@pytest.fixture
+def catalog_admin(db, practice):
+    user = _user("cat", "Cat", "Admin", CATALOG_ADMIN)
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def patient(db):
+    return Patient.objects.create(
+        first_name="Zed",
+        last_name="Testpatient",
+        date_of_birth=datetime.date(1960, 1, 31),
+        mrn="TEST-0001",
+    )
+
+
+@pytest.fixture
+def clinician_client(client, clinician):
+    client.force_login(clinician)
+    return client
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
