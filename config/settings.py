@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "procedures",
     "checklists",
+    "review",
+    "interop",
 ]
 
 MIDDLEWARE = [

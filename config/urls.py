@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("codes/", include("procedures.urls")),
+    path("review/", include("review.urls")),
+    path("", include("interop.urls")),
     path("", include("checklists.urls")),
     path("admin/", admin.site.urls),
 ]
