@@ -70,18 +70,36 @@ def is_documented(element: dict, answer: dict | None) -> bool:
     return bool(element.get("allow_na")) and has_value(answer.get("na_reason"))
 
 
-def applies(element: dict, answers: dict) -> bool:
-    condition = element.get("condition")
-    if not condition:
-        return True
+def _condition_met(condition: dict, answers: dict) -> bool:
     value = (answers.get(condition["element"]) or {}).get("value")
     if isinstance(value, list):
         return any(v in condition["in"] for v in value)
     return value in condition["in"]
 
 
+def applies(element: dict, answers: dict, elements: list[dict] | None = None) -> bool:
+    """Met condition, and (given the element list) the element it depends on applies too:
+    switching technique from chemical to RF retires the agent and its concentration."""
+    condition = element.get("condition")
+    if not condition:
+        return True
+    if not _condition_met(condition, answers):
+        return False
+    if elements is None:
+        return True
+    by_key = {e["key"]: e for e in elements}
+    seen = {element["key"]}
+    parent = by_key.get(condition["element"])
+    while parent is not None and parent.get("condition") and parent["key"] not in seen:
+        if not _condition_met(parent["condition"], answers):
+            return False
+        seen.add(parent["key"])
+        parent = by_key.get(parent["condition"]["element"])
+    return True
+
+
 def applicable_elements(elements: list[dict], answers: dict) -> list[dict]:
-    return [e for e in elements if applies(e, answers)]
+    return [e for e in elements if applies(e, answers, elements)]
 
 
 def assess(elements: list[dict], answers: dict) -> Completeness:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from procedures.units import display_unit
+
 from .completeness import has_value
 
 NA_SUFFIX = "__na"
@@ -18,9 +20,8 @@ PAIN_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(11)]
 
 
 def _range_message(element, low, high):
-    unit = f" {element['unit']}" if element.get("unit") else ""
-    if element["input_type"] == "percent":
-        unit = " %"
+    unit = display_unit(element.get("unit") or "")
+    unit = " %" if element["input_type"] == "percent" else (f" {unit}" if unit else "")
     return f"{element['label']} must be between {low} and {high}{unit}."
 
 
@@ -30,7 +31,8 @@ def _decimal_field(element, **common):
     validators = []
     attrs = {"step": "any", "inputmode": "decimal"}
     if low is not None and high is not None:
-        message = _range_message(element, low.normalize(), high.normalize())
+        # Validators %-format their message: a literal percent sign must be doubled.
+        message = _range_message(element, low.normalize(), high.normalize()).replace("%", "%%")
         validators += [MinValueValidator(low, message), MaxValueValidator(high, message)]
         attrs |= {"min": str(low), "max": str(high)}
     return forms.DecimalField(
@@ -47,8 +49,15 @@ def _decimal_field(element, **common):
     )
 
 
+def label_for(element) -> str:
+    unit = display_unit(element.get("unit") or "")
+    if element["input_type"] == "percent":
+        unit = "%"
+    return f"{element['label']} ({unit})" if unit else element["label"]
+
+
 def field_for(element) -> forms.Field:
-    common = {"label": element["label"], "required": False, "help_text": element.get("help")}
+    common = {"label": label_for(element), "required": False, "help_text": element.get("help")}
     kind = element["input_type"]
     choices = [tuple(pair) for pair in element.get("choices") or []]
     if kind == "text":

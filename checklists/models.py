@@ -172,7 +172,7 @@ class CodeLine(models.Model):
     """One billed code on a note: units, modifiers, side and site as the code needs."""
 
     class Side(models.TextChoices):
-        NONE = "", "Not applicable"
+        NONE = "", "—"
         LEFT = "left", "Left"
         RIGHT = "right", "Right"
         BILATERAL = "bilateral", "Bilateral"

@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from procedures.units import display_unit
+
 from .completeness import applicable_elements, has_value, is_documented
 
 SECTION_LABELS = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}
@@ -43,7 +45,7 @@ def display_value(element: dict, answer: dict | None) -> str:
     if kind == "percent":
         return f"{value} %"
     if kind == "number":
-        unit = element.get("unit") or ""
+        unit = display_unit(element.get("unit") or "")
         return f"{value} {unit}".strip()
     if kind == "date":
         return datetime.date.fromisoformat(value).strftime("%m/%d/%Y")

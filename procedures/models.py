@@ -7,6 +7,8 @@ so a new code or a new payer requirement is a data change, never a migration.
 from django.db import models
 from django.urls import reverse
 
+from .units import display_unit
+
 
 class CatalogVersion(models.Model):
     """One row per catalog file loaded; the newest is the catalog in force."""
@@ -89,6 +91,10 @@ class DocumentationElement(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.key})"
+
+    @property
+    def display_unit(self) -> str:
+        return display_unit(self.unit)
 
 
 class ProcedureCodeQuerySet(models.QuerySet):

@@ -59,5 +59,10 @@ def _condition_text(condition, elements) -> str:
         return ""
     target = elements[condition["element"]]
     names = dict(target.choices) | {"yes": "yes", "no": "no"}
-    values = " or ".join(names.get(value, value) for value in condition["in"])
+    wanted = condition["in"]
+    others = [value for value, _ in target.choices if value not in wanted]
+    if len(wanted) > 3 and others and len(others) < len(wanted):
+        excluded = " or ".join(names[value] for value in others)
+        return f"Only when {target.label.lower()} is anything but {excluded}"
+    values = " or ".join(names.get(value, value) for value in wanted)
     return f"Only when {target.label.lower()} is {values}"

@@ -45,6 +45,9 @@
 
   // --- Conditional elements. -------------------------------------------------------------
   function valuesOf(name) {
+    // A hidden element counts as unanswered, so chained conditions retire together.
+    var wrapper = document.getElementById("el-" + name);
+    if (wrapper && wrapper.hidden) return [];
     var fields = form.querySelectorAll('[name="' + name + '"]');
     var values = [];
     fields.forEach(function (field) {
@@ -58,12 +61,16 @@
   }
 
   function applyConditions() {
-    form.querySelectorAll("[data-when-element]").forEach(function (wrapper) {
-      var wanted = wrapper.dataset.whenIn.split("|");
-      var current = valuesOf(wrapper.dataset.whenElement);
-      var shown = current.some(function (v) { return wanted.indexOf(v) !== -1; });
-      wrapper.hidden = !shown;
-    });
+    // Elements come in form order, parents before children; two passes settle chains
+    // whose parent is declared later.
+    for (var pass = 0; pass < 2; pass++) {
+      form.querySelectorAll("[data-when-element]").forEach(function (wrapper) {
+        var wanted = wrapper.dataset.whenIn.split("|");
+        var current = valuesOf(wrapper.dataset.whenElement);
+        var shown = current.some(function (v) { return wanted.indexOf(v) !== -1; });
+        wrapper.hidden = !shown;
+      });
+    }
   }
 
   // --- The completeness panel. -----------------------------------------------------------

@@ -113,3 +113,28 @@ def test_multi_choice_conditions_match_any_selected_value():
     ]
     result = assess(elements, {"guidance": {"value": ["ultrasound", "fluoroscopy"]}})
     assert [g.key for g in result.missing_required] == ["contrast"]
+
+
+def test_chained_conditions_retire_together():
+    elements = ELEMENTS + [
+        {
+            "key": "agent",
+            "label": "Agent",
+            "section": "procedure",
+            "requirement": "required",
+            "condition": {"element": "technique", "in": ["chemical"]},
+        },
+        {
+            "key": "ethanol",
+            "label": "Ethanol concentration",
+            "section": "procedure",
+            "requirement": "required",
+            "condition": {"element": "agent", "in": ["ethanol"]},
+        },
+    ]
+    chemical = {"technique": {"value": "chemical"}, "agent": {"value": "ethanol"}}
+    assert "ethanol" in [g.key for g in assess(elements, chemical).missing]
+    # Switched to RF: the agent no longer applies, so neither does its concentration.
+    switched = {"technique": {"value": "thermal_rf"}, "agent": {"value": "ethanol"}}
+    missing = [g.key for g in assess(elements, switched).missing]
+    assert "agent" not in missing and "ethanol" not in missing

@@ -1,0 +1,93 @@
+"""The per-code note form: built from the catalog, typed, conditional."""
+
+import pytest
+from django import forms
+
+from checklists.element_form import ElementForm
+from procedures.models import CodeElement
+from tests.notes import make_note
+
+EXPECTED_FIELD = {
+    "text": forms.CharField,
+    "long_text": forms.CharField,
+    "choice": forms.ChoiceField,
+    "multi_choice": forms.MultipleChoiceField,
+    "yes_no": forms.ChoiceField,
+    "number": forms.DecimalField,
+    "percent": forms.DecimalField,
+    "pain_score": forms.TypedChoiceField,
+    "date": forms.DateField,
+    "datetime": forms.DateTimeField,
+}
+
+
+@pytest.mark.parametrize("kind", ["64681", "64640", "64643", "64632"])
+def test_the_form_of_each_starting_code_has_exactly_the_catalog_elements(clinician, patient, kind):
+    note = make_note(clinician, patient, kind)
+    codes = [line.code for line in note.lines.all()]
+    links = CodeElement.objects.filter(code__code__in=codes).select_related("element")
+    expected = {link.element.key: link.element.input_type for link in links}
+
+    form = ElementForm(note=note)
+    element_fields = {name for name in form.fields if not name.endswith("__na")}
+    assert element_fields == set(expected)
+    for key, input_type in expected.items():
+        assert isinstance(form.fields[key], EXPECTED_FIELD[input_type]), key
+    na_fields = {name.removesuffix("__na") for name in form.fields if name.endswith("__na")}
+    assert na_fields == {link.element.key for link in links if link.element.allow_na}
+
+
+def test_shared_elements_are_asked_once_with_the_strictest_requirement(clinician, patient):
+    note = make_note(clinician, patient, "64643")  # 64642 + 64643 share most elements
+    keys = [e["key"] for e in note.definitions["elements"]]
+    assert len(keys) == len(set(keys))
+    assert keys.count("informed_consent") == 1
+    assert sorted(e["codes"] for e in note.definitions["elements"])[0] == ["64642", "64643"]
+
+
+def test_sections_come_in_clinical_order(clinician, patient):
+    note = make_note(clinician, patient, "64681")
+    sections = [e["section"] for e in note.definitions["elements"]]
+    assert sections == sorted(sections, key=["pre", "procedure", "post"].index)
+
+
+def test_the_edit_page_shows_units_ranges_and_conditions(clinician_client, clinician, patient):
+    note = make_note(clinician, patient, "64640")
+    page = clinician_client.get(f"/notes/{note.pk}/edit/").text
+    assert "Lesion temperature" in page and "(°C)" in page
+    assert 'min="37"' in page and 'max="95"' in page
+    # RF parameters only when the technique is radiofrequency; agent only when chemical.
+    assert (
+        'id="el-rf_temperature" class="element element-required" data-when-element="technique" data-when-in="thermal_rf|cooled_rf"'
+        in page
+    )
+    assert (
+        'id="el-neurolytic_agent" class="element element-required" data-when-element="technique" data-when-in="chemical"'
+        in page
+    )
+    assert 'data-when-element="neurolytic_agent"' in page
+
+
+def test_pain_scores_are_0_to_10(clinician, patient):
+    note = make_note(clinician, patient, "64681")
+    form = ElementForm({"pain_score_pre": "11", "version": "1"}, note=note)
+    assert not form.is_valid()
+    assert "pain_score_pre" in form.errors
+    form = ElementForm({"pain_score_pre": "7"}, note=note)
+    form.is_valid()
+    assert form.answers()["pain_score_pre"] == {"value": 7}
+
+
+def test_a_snapshot_keeps_the_note_when_the_catalog_changes(clinician, patient):
+    note = make_note(clinician, patient, "64681")
+    link = CodeElement.objects.get(code__code="64681", element__key="disposition")
+    link.requirement = "information"
+    link.save()
+    link.element.label = "Renamed in the catalog"
+    link.element.save()
+    note.refresh_from_db()
+    element = next(e for e in note.definitions["elements"] if e["key"] == "disposition")
+    assert element["requirement"] == "required"
+    assert element["label"] != "Renamed in the catalog"
+    form = ElementForm(note=note)
+    assert "Renamed" not in form.fields["disposition"].label

@@ -1,0 +1,147 @@
+"""Signing, the signed note's immutability, and addenda."""
+
+import hashlib
+
+import pytest
+
+from checklists.canonical import canonical_bytes
+from checklists.models import Addendum, AuditEvent, Note, SignedNoteError
+from tests.conftest import PASSWORD
+from tests.notes import make_note, sign
+
+
+def test_signing_is_refused_while_required_elements_are_missing(
+    clinician_client, clinician, patient
+):
+    note = make_note(clinician, patient, "64681", answers={"informed_consent": {"value": "yes"}})
+    page = clinician_client.get(f"/notes/{note.pk}/sign/").text
+    assert "This note cannot be signed yet" in page
+    assert "Required elements missing:" in page and "Disposition" in page
+    response = clinician_client.post(
+        f"/notes/{note.pk}/sign/", {"password": PASSWORD, "version": note.version}
+    )
+    assert response.status_code == 422
+    note.refresh_from_db()
+    assert note.status == "draft" and not note.content_hash
+
+
+def test_signing_is_refused_while_a_coding_check_fails(clinician_client, clinician, patient):
+    lines = [
+        {"code": "64640", "units": 2, "modifiers": ["LT"], "side": "left", "site": "one nerve"}
+    ]
+    note = make_note(clinician, patient, "64640", lines=lines, complete=True)
+    assert note.required_missing == 0
+    response = clinician_client.post(
+        f"/notes/{note.pk}/sign/", {"password": PASSWORD, "version": note.version}
+    )
+    assert response.status_code == 422
+    assert "64640 is billed per nerve: 2 units but 1 named." in response.text
+    assert Note.objects.get(pk=note.pk).status == "draft"
+
+
+def test_a_complete_note_is_signed_with_the_password(clinician_client, clinician, patient):
+    note = make_note(clinician, patient, "64681", complete=True)
+    response = clinician_client.post(
+        f"/notes/{note.pk}/sign/", {"password": "wrong-password", "version": note.version}
+    )
+    assert "That password is not right. The note is not signed." in response.text
+    assert Note.objects.get(pk=note.pk).status == "draft"
+
+    response = clinician_client.post(
+        f"/notes/{note.pk}/sign/", {"password": PASSWORD, "version": note.version}
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.status == "signed"
+    assert note.signed_by == clinician and note.signed_at is not None
+    assert note.attestation.startswith("I personally performed")
+    assert note.content_hash == hashlib.sha256(canonical_bytes(note)).hexdigest()
+    assert AuditEvent.objects.filter(action="note.sign", note=note).exists()
+
+    page = clinician_client.get(f"/notes/{note.pk}/").text
+    assert "Electronically signed by Alice Testdoc MD" in page
+    assert note.content_hash in page and "verified" in page
+
+
+def test_only_the_performing_clinician_signs(client, clinician, other_clinician, patient):
+    note = make_note(clinician, patient, "64681", complete=True)
+    client.force_login(other_clinician)
+    response = client.post(
+        f"/notes/{note.pk}/sign/", {"password": PASSWORD, "version": note.version}
+    )
+    assert response.status_code == 403
+    assert Note.objects.get(pk=note.pk).status == "draft"
+
+
+def test_a_signed_note_refuses_every_edit(clinician_client, clinician, patient):
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    before = (note.answers, note.version, note.content_hash)
+
+    response = clinician_client.get(f"/notes/{note.pk}/edit/")
+    assert response.status_code == 302 and response["Location"] == f"/notes/{note.pk}/"
+    response = clinician_client.post(
+        f"/notes/{note.pk}/edit/", {"version": note.version, "diagnosis": "changed"}, follow=True
+    )
+    assert "This note is signed and cannot change. Add an addendum instead." in response.text
+    response = clinician_client.post(f"/notes/{note.pk}/autosave/", {"version": note.version})
+    assert response.status_code == 403
+
+    note.refresh_from_db()
+    assert (note.answers, note.version, note.content_hash) == before
+    note.answers = {}
+    with pytest.raises(SignedNoteError):
+        note.save()
+
+
+def test_the_admin_cannot_change_a_signed_note(admin_client, clinician, patient):
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    response = admin_client.post(
+        f"/admin/checklists/note/{note.pk}/change/", {"place_of_service": "11"}
+    )
+    assert response.status_code == 403
+    assert Note.objects.get(pk=note.pk).place_of_service == "22"
+
+
+def test_an_addendum_is_appended_and_shown_with_the_note(clinician_client, clinician, patient):
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    response = clinician_client.post(
+        f"/notes/{note.pk}/addenda/new/",
+        {"reason": "Correction", "text": "Synthetic correction: volume was 7 mL per side."},
+    )
+    assert response.status_code == 302
+    addendum = Addendum.objects.get(note=note)
+    assert addendum.author == clinician and addendum.reason == "Correction"
+    note.refresh_from_db()
+    assert note.status == "amended"
+    assert note.content_hash == hashlib.sha256(canonical_bytes(note)).hexdigest()
+    page = clinician_client.get(f"/notes/{note.pk}/").text
+    assert "Synthetic correction: volume was 7 mL per side." in page
+    assert "Addenda" in page
+
+
+def test_an_addendum_needs_a_reason_and_text(clinician_client, clinician, patient):
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    response = clinician_client.post(
+        f"/notes/{note.pk}/addenda/new/", {"reason": "", "text": "kept text"}
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.text and "kept text" in response.text
+    assert not Addendum.objects.exists()
+
+
+def test_a_draft_gets_no_addendum(clinician_client, clinician, patient):
+    note = make_note(clinician, patient, "64681")
+    response = clinician_client.post(
+        f"/notes/{note.pk}/addenda/new/", {"reason": "Correction", "text": "x"}
+    )
+    assert response.status_code == 302
+    assert not Addendum.objects.exists()
+
+
+def test_a_tampered_signed_note_is_shown_loudly(clinician_client, clinician, patient):
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    answers = dict(note.answers)
+    answers["diagnosis"] = {"value": "tampered"}
+    Note.objects.filter(pk=note.pk).update(answers=answers)
+    page = clinician_client.get(f"/notes/{note.pk}/").text
+    assert "Integrity check failed." in page
