@@ -57,14 +57,10 @@ def test_the_edit_page_shows_units_ranges_and_conditions(clinician_client, clini
     assert "Lesion temperature" in page and "(°C)" in page
     assert 'min="37"' in page and 'max="95"' in page
     # RF parameters only when the technique is radiofrequency; agent only when chemical.
-    assert (
-        'id="el-rf_temperature" class="element element-required" data-when-element="technique" data-when-in="thermal_rf|cooled_rf"'
-        in page
-    )
-    assert (
-        'id="el-neurolytic_agent" class="element element-required" data-when-element="technique" data-when-in="chemical"'
-        in page
-    )
+    rf = 'id="el-rf_temperature" class="element element-required" data-when-element="technique"'
+    assert rf + ' data-when-in="thermal_rf|cooled_rf"' in page
+    agent = 'id="el-neurolytic_agent" class="element element-required"'
+    assert agent + ' data-when-element="technique" data-when-in="chemical"' in page
     assert 'data-when-element="neurolytic_agent"' in page
 
 
