@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Note
-from .roles import CLINICIAN, MANAGER
+from .roles import CLINICIAN, MANAGER, group_names
 
 
 def can_read_notes(user) -> bool:
@@ -12,7 +12,7 @@ def can_read_notes(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=[CLINICIAN, MANAGER]).exists()
+    return bool(group_names(user) & {CLINICIAN, MANAGER})
 
 
 def readable_notes(user):

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .models import Practice
 from .roles import role_names
 
@@ -7,4 +9,5 @@ def practice(request):
     return {
         "practice": Practice.current(),
         "user_roles": role_names(user) if user is not None else [],
+        "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
     }

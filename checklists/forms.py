@@ -150,13 +150,16 @@ class SignForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if authenticate(username=self.user.get_username(), password=password) is None:
+        # Through the authentication backends, so failed attempts count towards lockout.
+        user = authenticate(self.request, username=self.user.get_username(), password=password)
+        if user is None or user.pk != self.user.pk:
             raise forms.ValidationError("That password is not right. The note is not signed.")
         return password
 

@@ -10,6 +10,7 @@ lists and the review dashboard filter and count in the database without recomput
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Practice(models.Model):
@@ -78,6 +79,33 @@ class NoteQuerySet(models.QuerySet):
 
     def complete(self):
         return self.filter(required_missing=0)
+
+    # Writes that bypass Note.save() are audited here, so nothing changes a note unseen.
+    def update(self, **kwargs):
+        from .audit import record
+
+        ids = list(self.values_list("pk", flat=True)[:1000])
+        count = super().update(**kwargs)
+        if count:
+            changed = {k: str(v) for k, v in kwargs.items() if k not in ("answers", "definitions")}
+            record(
+                "note.bulk_update",
+                note=Note(pk=ids[0]) if len(ids) == 1 else None,
+                object_type="note",
+                object_id=",".join(map(str, ids[:20])),
+                count=count,
+                fields=sorted(kwargs),
+                values=changed,
+            )
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from .audit import record
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            record("note.bulk_create", object_type="note", count=len(created))
+        return created
 
 
 class Note(models.Model):
@@ -234,23 +262,59 @@ class Addendum(models.Model):
         return f"Addendum to note {self.note_id} by {self.author}"
 
 
-class AuditEvent(models.Model):
-    """Append-only record of who did what to which note, and from where."""
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit event."""
 
-    at = models.DateTimeField(auto_now_add=True)
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("audit events cannot be updated")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what, when and from where.
+
+    Each row carries an HMAC of its content and of the previous row's HMAC, so removing or
+    editing a row breaks the chain (`manage.py verify_audit`). Database triggers refuse
+    UPDATE and DELETE as well (checklists/audit_triggers.py).
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    action = models.CharField(max_length=40)
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
     note = models.ForeignKey(
         Note, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    prev_hmac = models.CharField(max_length=64)
+    hmac = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["note", "at"])]
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["note", "at"]), models.Index(fields=["actor", "at"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("audit events cannot be deleted")

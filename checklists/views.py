@@ -292,7 +292,12 @@ def note_sign(request, pk):
         messages.info(request, "This note is already signed.")
         return redirect(note)
     reasons = services.signing_problems(note, request.user)
-    form = SignForm(request.POST or None, user=request.user, initial={"version": note.version})
+    form = SignForm(
+        request.POST or None,
+        user=request.user,
+        request=request,
+        initial={"version": note.version},
+    )
     if request.method == "POST" and not reasons and form.is_valid():
         try:
             services.sign_note(

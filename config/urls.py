@@ -4,6 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .health import healthz
+from .session_timeout import keepalive
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="checklists:note-list"), name="home"),
     path(
@@ -12,6 +15,24 @@ urlpatterns = [
     ),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("healthz", healthz, name="healthz"),
+    path("session/keepalive/", keepalive, name="session-keepalive"),
     path("codes/", include("procedures.urls")),
     path("review/", include("review.urls")),
     path("", include("interop.urls")),

@@ -1,6 +1,43 @@
 from django.contrib import admin
 
+from checklists import audit
+
 from .models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode, Source
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Catalog edits in the admin land in the audit trail with who, when and what."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(
+            "catalog.change" if change else "catalog.add",
+            request=request,
+            object_type=obj._meta.model_name,
+            object_id=str(obj.pk),
+            fields=sorted(form.changed_data),
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(
+            "catalog.delete",
+            request=request,
+            object_type=obj._meta.model_name,
+            object_id=str(obj.pk),
+            label=str(obj),
+        )
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            audit.record(
+                "catalog.change",
+                request=request,
+                object_type=formset.model._meta.model_name,
+                object_id=str(form.instance.pk),
+                parent=str(form.instance),
+            )
 
 
 class CodeElementInline(admin.TabularInline):
@@ -11,7 +48,7 @@ class CodeElementInline(admin.TabularInline):
 
 
 @admin.register(ProcedureCode)
-class ProcedureCodeAdmin(admin.ModelAdmin):
+class ProcedureCodeAdmin(AuditedAdmin):
     list_display = ["code", "title", "family", "global_days", "laterality", "imaging", "active"]
     list_filter = ["family", "active", "global_days", "imaging"]
     search_fields = ["code", "title", "summary"]
@@ -20,14 +57,14 @@ class ProcedureCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentationElement)
-class DocumentationElementAdmin(admin.ModelAdmin):
+class DocumentationElementAdmin(AuditedAdmin):
     list_display = ["key", "label", "section", "input_type", "unit", "active"]
     list_filter = ["section", "input_type", "active"]
     search_fields = ["key", "label", "help_text"]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(AuditedAdmin):
     list_display = ["key", "title", "kind", "url"]
     list_filter = ["kind"]
     search_fields = ["key", "title"]

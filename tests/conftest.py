@@ -20,6 +20,28 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_around_audit_triggers():
+    """Tests that use real transactions empty every table afterwards; the audit table's
+    append-only triggers would (rightly) refuse, so only that flush lifts them."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from checklists import audit_triggers
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def flush(self, sql_list):
+        audit_triggers.uninstall(self.connection)
+        try:
+            original(self, sql_list)
+        finally:
+            audit_triggers.install(self.connection)
+
+    BaseDatabaseOperations.execute_sql_flush = flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The shipped catalog is loaded once per test database; every test's transaction

@@ -241,6 +241,7 @@
           "Saved " + data.saved_at + " except " + errorCount + " field" + (errorCount > 1 ? "s" : "") + " marked in red" :
           "Saved " + data.saved_at;
         if (!errorCount) dropBackup();
+        document.dispatchEvent(new CustomEvent("neurolysis:saved"));
         alertBox.classList.add("d-none");
       } else {
         stopped = result.status === 409 || result.status === 403;

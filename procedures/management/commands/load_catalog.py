@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from checklists import audit
 from procedures.catalog_file import CatalogError, parse_catalog
 from procedures.catalog_loader import load_catalog
 
@@ -17,5 +18,17 @@ class Command(BaseCommand):
         except CatalogError as exc:
             raise CommandError(f"Catalog not loaded, nothing changed. {exc}") from exc
         report = load_catalog(data)
+        if not report.unchanged:
+            audit.record(
+                "catalog.load",
+                object_type="catalog",
+                object_id=data.version,
+                username="manage.py load_catalog",
+                file=data.path,
+                sha256=data.checksum,
+                added=len(report.added),
+                changed=len(report.changed),
+                deactivated=len(report.deactivated),
+            )
         for line in report.lines():
             self.stdout.write(line)
