@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Note
-from .roles import CLINICIAN, MANAGER, group_names
 
 
 def can_read_notes(user) -> bool:
@@ -12,7 +11,7 @@ def can_read_notes(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return bool(group_names(user) & {CLINICIAN, MANAGER})
+    return user.has_perm("checklists.view_note")
 
 
 def readable_notes(user):
@@ -27,10 +26,21 @@ def get_note_for_user(request, pk, *, edit=False) -> Note:
         readable_notes(request.user).select_related("patient", "clinician", "signed_by"),
         pk=pk,
     )
-    if edit and note.clinician_id != request.user.pk:
+    if edit and (
+        note.clinician_id != request.user.pk or not request.user.has_perm("checklists.change_note")
+    ):
         raise PermissionDenied("Only the performing clinician can change this note.")
     return note
 
 
 def can_edit(user, note) -> bool:
-    return note.clinician_id == user.pk and not note.is_signed
+    return (
+        note.clinician_id == user.pk
+        and not note.is_signed
+        and user.has_perm("checklists.change_note")
+    )
+
+
+def require(user, permission: str, message: str):
+    if not user.has_perm(permission):
+        raise PermissionDenied(message)

@@ -158,6 +158,10 @@ class Note(models.Model):
             models.Index(fields=["status", "date_of_service"]),
             models.Index(fields=["required_missing"]),
         ]
+        permissions = [
+            ("sign_note", "Can sign own notes"),
+            ("review_notes", "Can review every note, open queries and export"),
+        ]
 
     def __str__(self):
         return f"Note {self.pk} ({self.patient.full_name}, {self.date_of_service})"

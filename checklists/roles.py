@@ -1,9 +1,60 @@
-"""The three roles of the app, as Django groups."""
+"""The three roles of the app, as Django groups with permissions.
+
+Views and querysets check permissions (`user.has_perm`), never group names, so a practice
+can give a person a second role, or a custom group, in the admin.
+"""
 
 CLINICIAN = "Clinicians"
 MANAGER = "Practice managers"
 CATALOG_ADMIN = "Catalog admins"
 ROLES = (CLINICIAN, MANAGER, CATALOG_ADMIN)
+
+CATALOG_MODELS = ("procedurecode", "documentationelement", "codeelement", "source")
+ROLE_PERMISSIONS = {
+    # Creates and edits own drafts, signs own notes, adds addenda, reads the practice's notes.
+    CLINICIAN: [
+        "checklists.view_note",
+        "checklists.add_note",
+        "checklists.change_note",
+        "checklists.sign_note",
+        "checklists.add_addendum",
+        "checklists.view_addendum",
+        "checklists.view_patient",
+        "checklists.add_patient",
+    ]
+    + [f"procedures.view_{model}" for model in CATALOG_MODELS],
+    # Reads every note, reviews, queries and exports; never edits clinical content.
+    MANAGER: [
+        "checklists.view_note",
+        "checklists.review_notes",
+        "checklists.view_addendum",
+        "checklists.view_patient",
+        "checklists.view_auditevent",
+    ]
+    + [f"procedures.view_{model}" for model in CATALOG_MODELS],
+    # Edits the catalog in the admin.
+    CATALOG_ADMIN: [
+        f"procedures.{action}_{model}"
+        for model in CATALOG_MODELS
+        for action in ("view", "add", "change", "delete")
+    ]
+    + ["procedures.view_catalogversion"],
+}
+
+
+def ensure_roles(**kwargs):
+    """Create the role groups with their permissions (run after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted += list(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.add(*wanted)
 
 
 def group_names(user) -> frozenset[str]:
@@ -27,8 +78,8 @@ def role_names(user) -> list[str]:
 
 
 def is_clinician(user) -> bool:
-    return CLINICIAN in group_names(user)
+    return user.is_authenticated and user.has_perm("checklists.sign_note")
 
 
 def is_manager(user) -> bool:
-    return MANAGER in group_names(user)
+    return user.is_authenticated and user.has_perm("checklists.review_notes")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import audit, services
-from .access import can_edit, can_read_notes, get_note_for_user, readable_notes
+from .access import can_edit, can_read_notes, get_note_for_user, readable_notes, require
 from .canonical import content_hash
 from .coding_checks import blocking
 from .element_form import ElementForm
@@ -37,7 +37,9 @@ def _require_reader(request):
 def note_list(request):
     _require_reader(request)
     notes = readable_notes(request.user)
-    scope = request.GET.get("scope", "mine")
+    # Managers write no notes: their list is the practice's.
+    default = "mine" if request.user.has_perm("checklists.add_note") else "all"
+    scope = request.GET.get("scope", default)
     if scope != "all":
         notes = notes.filter(clinician=request.user)
     notes = (
@@ -62,7 +64,7 @@ def note_list(request):
 
 @login_required
 def note_new(request):
-    _require_reader(request)
+    require(request.user, "checklists.add_note", "Your role does not create notes.")
     if request.method == "POST":
         header = NoteHeaderForm(request.POST, prefix="header")
         lines = CodeLineFormSet(request.POST, prefix="lines")
@@ -288,6 +290,7 @@ def note_detail(request, pk):
 @login_required
 def note_sign(request, pk):
     note = get_note_for_user(request, pk, edit=True)
+    require(request.user, "checklists.sign_note", "Your role does not sign notes.")
     if note.is_signed:
         messages.info(request, "This note is already signed.")
         return redirect(note)
@@ -334,6 +337,7 @@ def note_sign(request, pk):
 @login_required
 def addendum_new(request, pk):
     note = get_note_for_user(request, pk, edit=True)
+    require(request.user, "checklists.add_addendum", "Your role does not add addenda.")
     if not note.is_signed:
         messages.info(request, "This note is a draft: edit it directly.")
         return redirect("checklists:note-edit", note.pk)
@@ -353,7 +357,7 @@ def addendum_new(request, pk):
 
 @login_required
 def patient_new(request):
-    _require_reader(request)
+    require(request.user, "checklists.add_patient", "Your role does not add patients.")
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         patient = form.save()

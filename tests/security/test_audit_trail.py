@@ -154,3 +154,18 @@ def test_each_note_page_shows_its_own_history(clinician_client, clinician, patie
     note = make_note(clinician, patient, "64681", complete=True)
     page = clinician_client.get(f"/notes/{note.pk}/").text
     assert "History" in page and "note.create" in page and "note.update" in page
+
+
+def test_managers_filter_the_audit_trail_by_note_and_user(manager_client, clinician, patient):
+    first = make_note(clinician, patient, "64681")
+    second = make_note(clinician, patient, "64640")
+    page = manager_client.get("/audit/", {"note": first.pk}).text
+    assert f'href="/notes/{first.pk}/"' in page and f'href="/notes/{second.pk}/"' not in page
+    page = manager_client.get("/audit/", {"user": "alice", "action": "note.create"}).text
+    assert page.count("<code>note.create</code>") == 2
+    page = manager_client.get("/audit/", {"note": "abc"}).text
+    assert "A note number is digits only." in page
+
+
+def test_clinicians_do_not_read_the_audit_trail(clinician_client):
+    assert clinician_client.get("/audit/").status_code == 403
