@@ -282,7 +282,8 @@ def note_detail(request, pk):
             "hash_ok": hash_ok,
             "addenda": note.addenda.select_related("author"),
             "history": note.audit_events.select_related("actor")[:50],
-            "sections": note_sections(note),
+            # A signed note shows what was documented; a draft also shows its gaps.
+            "sections": note_sections(note, include_undocumented=not note.is_signed),
         },
     )
 

@@ -253,13 +253,35 @@
       showAlert("The draft could not be saved: the server did not answer. Your input is kept in this browser and will be saved when you save again.");
     }).finally(function () {
       inFlight = false;
+      if (submitPending) {
+        var submitter = pendingSubmitter;
+        submitPending = false;
+        pendingSubmitter = null;
+        again = false;
+        form.requestSubmit(submitter || undefined);
+        return;
+      }
       if (again) { again = false; save(); }
     });
   }
 
   form.addEventListener("input", function () { applyConditions(); schedule(); });
   form.addEventListener("change", function () { applyConditions(); schedule(); });
-  form.addEventListener("submit", function () { clearTimeout(timer); stopped = true; keepBackup(); });
+  var submitPending = false;
+  var pendingSubmitter = null;
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (inFlight) {
+      // An autosave is on its way: submitting now would carry a stale version. Submit as
+      // soon as it returns, with the version it brings back.
+      event.preventDefault();
+      submitPending = true;
+      pendingSubmitter = event.submitter || null;
+      return;
+    }
+    stopped = true;
+    keepBackup();
+  });
 
   // Jump from the missing list to the field.
   document.addEventListener("click", function (event) {
