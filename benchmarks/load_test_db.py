@@ -1,0 +1,73 @@
+"""Database side of benchmarks/load_test.py, run in its own process.
+
+    python benchmarks/load_test_db.py prepare CLINICIANS MANAGERS PASSWORD
+    python benchmarks/load_test_db.py verify < acknowledged.json
+Both print one JSON line.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+
+from checklists.models import Note, Patient  # noqa: E402
+from checklists.roles import CLINICIAN, MANAGER  # noqa: E402
+from checklists.snapshot import build_definitions  # noqa: E402
+from tests.notes import complete_answers  # noqa: E402
+
+CODES = ("64681", "64640", "64632")
+
+
+def prepare(clinicians, managers, password):
+    for role, names in (
+        (CLINICIAN, [f"clin{i:02d}" for i in range(clinicians)]),
+        (MANAGER, [f"mgr{i}" for i in range(managers)]),
+    ):
+        group = Group.objects.get(name=role)
+        for name in names:
+            user, _ = User.objects.get_or_create(
+                username=name, defaults={"first_name": "Load", "last_name": name}
+            )
+            user.set_password(password)
+            user.save()
+            user.groups.add(group)
+    answers = {}
+    for code in CODES:
+        filled = complete_answers(build_definitions([code]), "chemical")
+        answers[code] = {key: answer["value"] for key, answer in filled.items()}
+    return {"patients": list(Patient.objects.values_list("pk", flat=True)), "answers": answers}
+
+
+def _comparable(values: dict) -> dict:
+    # The server stores numbers as decimal strings and pain scores as integers.
+    return {key: str(value) for key, value in values.items()}
+
+
+def verify(acknowledged: dict):
+    notes = Note.objects.filter(pk__in=[int(pk) for pk in acknowledged])
+    mismatch = []
+    for note in notes:
+        stored = {k: v["value"] for k, v in note.answers.items() if "value" in v}
+        sent = acknowledged[str(note.pk)]
+        if note.is_signed:  # signing drops answers whose condition no longer applies
+            sent = {k: v for k, v in sent.items() if k in stored}
+        if _comparable(stored) != _comparable(sent):
+            mismatch.append(note.pk)
+    return {"checked": len(acknowledged), "found": notes.count(), "mismatch": mismatch[:10]}
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "prepare":
+        result = prepare(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    else:
+        result = verify(json.load(sys.stdin))
+    print(json.dumps(result))
