@@ -13,19 +13,20 @@ from django.contrib.auth.models import Group, User
 from checklists.models import Patient, Practice
 from checklists.roles import CLINICIAN, MANAGER
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-# still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "e2e-password-for-tests"
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are
+    # still plain synchronous code. Only for this package: the rest of the suite keeps
+    # Django's async-safety check (and check --deploy refuses the variable).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: ./scripts/test installs it when run as root")
@@ -44,6 +45,7 @@ def browser():
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
@@ -54,8 +56,9 @@ def e2e_world(transactional_db, catalog):
         ("casey", "Casey", "Browser-Clinician MD", CLINICIAN),
         ("morgan", "Morgan", "Browser-Manager", MANAGER),
     ):
-        user = User.objects.create_user(username, f"{username}@example.test", PASSWORD,
-                                        first_name=first, last_name=last)
+        user = User.objects.create_user(
+            username, f"{username}@example.test", PASSWORD, first_name=first, last_name=last
+        )
         user.groups.add(Group.objects.get(name=role))
         users[username] = user
     patient = Patient.objects.create(
@@ -68,8 +71,9 @@ class Session:
     """One signed-in browser tab, with helpers for the steps of a journey."""
 
     def __init__(self, browser, base_url, name, width=1280):
-        self.context = browser.new_context(viewport={"width": width, "height": 900},
-                                           accept_downloads=True)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, accept_downloads=True
+        )
         self.page = self.context.new_page()
         self.base_url = base_url
         self.name = name

@@ -96,6 +96,7 @@ def test_production_settings_pass_the_deployment_check():
         "ALLOWED_HOSTS": "notes.example.org",
         "DATABASE_URL": "sqlite:////tmp/neurolysis-deploy-check.sqlite3",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
