@@ -72,9 +72,10 @@ def test_the_note_form_can_be_filled_and_submitted_with_the_keyboard_alone(
             page.keyboard.type(str(round(low + (high - low) / 4)))
         elif kind == "date" and not active["value"]:
             page.keyboard.type("10152026")
-        elif active["tag"] == "TEXTAREA" or (kind == "text" and not name.endswith("__na")):
-            if not active["value"]:
-                page.keyboard.type("Synthetic keyboard entry")
+        elif (
+            active["tag"] == "TEXTAREA" or (kind == "text" and not name.endswith("__na"))
+        ) and not active["value"]:
+            page.keyboard.type("Synthetic keyboard entry")
         page.keyboard.press("Tab")
     else:
         pytest.fail("never reached the Save draft button by Tab")

@@ -1,0 +1,229 @@
+"""Benchmark the note PDF: `.venv/bin/python benchmarks/pdf_render.py [--runs N] [--keep DIR]`.
+
+Builds a throwaway SQLite database in a temp dir (catalog, demo practice), writes a typical
+2-page note, a 10-page and a 20-page note through the real services (signed), then prints
+per note: median and p95 wall time of `render_note_pdf` in a warm process, median CPU time,
+the ratio to WeasyPrint rendering a minimal one-page document in the same run, the PDF size,
+the peak Python heap of one render, and what PDF/A-3b plus the note.json attachment add over
+a plain PDF. `--keep DIR` saves the PDFs. Goals (2 cores): 2-page note at most 150 ms and
+60 KB, 20-page note at most 1.5 s, PDF/A plus attachment at most +10 %.
+"""
+
+import argparse
+import atexit
+import io
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORKDIR = tempfile.mkdtemp(prefix="pdf-bench-")
+atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
+os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+
+from checklists import demo, services  # noqa: E402
+from checklists.models import Patient  # noqa: E402
+from checklists.pdf import render  # noqa: E402
+from checklists.pdf.note_context import note_context  # noqa: E402
+from tests.notes import complete_answers  # noqa: E402
+
+SENTENCES = [
+    "Axial low back pain for more than three years, worse with extension and rotation.",
+    "Two diagnostic medial branch blocks gave 85 % and 90 % relief for the expected duration.",
+    "Physical therapy for twelve weeks and NSAIDs did not change function or sleep.",
+    "Fluoroscopy confirmed needle position parallel to the nerve on the lateral view.",
+    "Sensory stimulation at 50 Hz reproduced concordant pain below 0.5 V at each level.",
+    "Motor stimulation at 2 Hz up to 2 V produced no fasciculation in the limb.",
+    "Lesioning at 80 degrees Celsius for 90 seconds was done at each level after lidocaine.",
+    "The patient tolerated the procedure well and walked out of the suite unassisted.",
+]
+TYPICAL = {
+    "indication": (
+        "Cancer-related pelvic pain from recurrent cervical carcinoma, poorly controlled on "
+        "escalating opioids with sedation and constipation. A diagnostic superior hypogastric "
+        "plexus block gave more than 70 % relief for the duration of the local anesthetic."
+    ),
+    "conservative_care_failure": (
+        "Twelve weeks of scheduled opioids with adjuvant gabapentin and duloxetine; dose "
+        "increases limited by sedation. Pelvic radiotherapy completed in March without lasting "
+        "relief."
+    ),
+    "post_procedure_exam": (
+        "Alert and oriented, vital signs stable, lower-extremity strength and sensation "
+        "unchanged from baseline, no back or flank tenderness, voided without difficulty."
+    ),
+    "follow_up_plan": (
+        "Telephone check in 48 hours; clinic visit in two weeks to reassess pain, opioid use "
+        "and bowel and bladder function. Return at once for fever, weakness or bleeding."
+    ),
+}
+THREE_CODES = [
+    {"code": "64633", "units": 1, "modifiers": ["LT"], "side": "left", "site": "C5-C6"},
+    {"code": "64634", "units": 1, "modifiers": ["LT"], "side": "left", "site": "C6-C7"},
+    {"code": "64635", "units": 1, "modifiers": ["RT"], "side": "right", "site": "L4-L5"},
+]
+
+
+def narrative(paragraphs: int) -> str:
+    return "\n\n".join(
+        " ".join(SENTENCES[(p + i) % len(SENTENCES)] for i in range(6)) for p in range(paragraphs)
+    )
+
+
+def setup_database():
+    call_command("migrate", verbosity=0)
+    call_command("load_catalog", stdout=io.StringIO())
+    demo.seed_practice()
+
+
+def build_note(*, lines, technique, text, sign=True):
+    clinician = get_user_model().objects.get(username="dr.demo")
+    patient = Patient.objects.get(mrn="DEMO-0001")
+    note = services.create_note(
+        clinician=clinician,
+        patient=patient,
+        date_of_service=timezone.localdate(),
+        place_of_service="22",
+        lines=lines,
+    )
+    answers = complete_answers(note.definitions, technique)
+    for element in note.definitions["elements"]:
+        if element["input_type"] == "long_text" and element["key"] in answers:
+            answers[element["key"]] = {"value": text(element["key"])}
+    note = services.save_note(note, version=note.version, answers=answers, actor=clinician)
+    if sign:
+        note = services.sign_note(note, user=clinician, version=note.version)
+    return note
+
+
+def sample_notes():
+    """The three notes benchmarked: long-text paragraphs chosen for about 2, 10 and 20 pages."""
+    typical = build_note(
+        lines=[{"code": "64681", "units": 1, "modifiers": [], "side": "", "site": ""}],
+        technique="chemical",
+        text=lambda key: TYPICAL.get(key, "Discussed and documented; see above."),
+    )
+    ten = build_note(lines=THREE_CODES, technique="thermal_rf", text=lambda key: narrative(10))
+    twenty = build_note(lines=THREE_CODES, technique="thermal_rf", text=lambda key: narrative(23))
+    return [("2-page note", typical), ("10-page note", ten), ("20-page note", twenty)]
+
+
+def measure(functions: dict, runs: int) -> dict:
+    """Wall and CPU seconds per call, the functions interleaved so load hits them alike."""
+    wall = {name: [] for name in functions}
+    cpu = {name: [] for name in functions}
+    for _ in range(runs):
+        for name, function in functions.items():
+            started, started_cpu = time.perf_counter(), time.process_time()
+            function()
+            wall[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
+    return {name: (wall[name], cpu[name]) for name in functions}
+
+
+def paired_overhead(cpu: list[float], plain_cpu: list[float]) -> float:
+    """Median of run-by-run CPU ratios: each pair ran back to back, under the same load."""
+    return (statistics.median(a / b for a, b in zip(cpu, plain_cpu, strict=True)) - 1) * 100
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def python_peak(function) -> int:
+    """Peak Python heap of one call (tracemalloc: WeasyPrint's boxes, not Pango's buffers)."""
+    tracemalloc.start()
+    function()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def plain_render(note):
+    """The same note as a plain PDF without the attachment, to price PDF/A and note.json."""
+    html = render_to_string("pdf/note.html", note_context(note, timezone.now()))
+    return render.write_pdf(html, variant=None)
+
+
+def row(name, pdf, wall, cpu, base_cpu, extra=""):
+    print(
+        f"{name:<14}{len(PdfReader(io.BytesIO(pdf)).pages):>6}"
+        f"{statistics.median(wall) * 1000:>11.0f}{p95(wall) * 1000:>8.0f}"
+        f"{statistics.median(cpu) * 1000:>8.0f}"
+        f"{statistics.median(cpu) / statistics.median(base_cpu):>11.1f}"
+        f"{len(pdf) / 1024:>9.1f}{extra}"
+    )
+
+
+def minimal():
+    return HTML(string="<p>Minimal one-page document.</p>").write_pdf()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30, help="renders of the 2-page note")
+    parser.add_argument("--keep", type=Path, help="save the benchmarked PDFs here")
+    args = parser.parse_args()
+    setup_database()
+    notes = sample_notes()
+    for _ in range(3):  # warm: imports, fontconfig, templates, the parsed stylesheet
+        minimal()
+        render.render_note_pdf(notes[0][1])
+
+    header = (
+        f"{'document':<14}{'pages':>6}{'median ms':>11}{'p95 ms':>8}{'cpu ms':>8}"
+        f"{'x minimal':>11}{'size KB':>9}{'py peak MB':>12}{'PDF/A+json':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for index, (name, note) in enumerate(notes):
+        runs = args.runs if index == 0 else max(8, args.runs // (3 * index))
+        results = measure(
+            {
+                "minimal": minimal,
+                "note": lambda note=note: render.render_note_pdf(note),
+                "plain": lambda note=note: plain_render(note),
+            },
+            runs,
+        )
+        (wall, cpu), (base_wall, base_cpu) = results["note"], results["minimal"]
+        if index == 0:
+            row("minimal page", minimal(), base_wall, base_cpu, base_cpu)
+        pdf = render.render_note_pdf(note)
+        peak = python_peak(lambda note=note: render.render_note_pdf(note))
+        archive = paired_overhead(cpu, results["plain"][1])
+        row(name, pdf, wall, cpu, base_cpu, f"{peak / 2**20:>12.1f}{archive:>+11.1f}%")
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            (args.keep / f"{name.replace(' ', '-')}.pdf").write_bytes(pdf)
+    print(
+        f"\n{args.runs} runs of the 2-page note, fewer of the long ones; each interleaved with "
+        f"the minimal page and the plain render (x minimal and PDF/A+json compare CPU time).\n"
+        f"Process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""What the note PDF shows, computed from the note alone (no request: safe in a worker)."""
+
+import hashlib
+from dataclasses import dataclass
+
+from ..canonical import canonical_bytes
+from ..completeness import assess
+from ..models import Practice
+from ..presentation import Row, display_value, note_sections
+
+# Longer answers print as paragraphs under their label, free to break across pages;
+# shorter ones stay label: value rows that never split.
+LONG_ANSWER = 320
+KEY_FINDINGS = (
+    ("pain_score_pre", "Pain before"),
+    ("pain_score_post", "Pain after"),
+    ("complications", "Complications"),
+)
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of short label: value rows, or a single long answer."""
+
+    rows: tuple[Row, ...]
+    long: bool
+
+
+@dataclass(frozen=True)
+class PrintedSection:
+    label: str
+    blocks: tuple[Block, ...]
+
+
+def is_long(row: Row) -> bool:
+    return len(row.display) > LONG_ANSWER or row.display.count("\n") >= 3
+
+
+def blocks(rows) -> tuple[Block, ...]:
+    result: list[Block] = []
+    short: list[Row] = []
+    for row in rows:
+        if row.documented and is_long(row):
+            if short:
+                result.append(Block(tuple(short), long=False))
+                short = []
+            result.append(Block((row,), long=True))
+        else:
+            short.append(row)
+    if short:
+        result.append(Block(tuple(short), long=False))
+    return tuple(result)
+
+
+def document_title(note) -> str:
+    title = note.title
+    # "Superior hypogastric ..." reads as "Procedure note: superior hypogastric ...",
+    # but an acronym such as "RF ablation" keeps its capitals.
+    if len(title) > 1 and title[1].islower():
+        title = title[0].lower() + title[1:]
+    return f"Procedure note: {title}"
+
+
+def code_lines(note) -> list[dict]:
+    specs = note.definitions.get("codes", {})
+    return [
+        {
+            "code": line.code,
+            "title": specs.get(line.code, {}).get("title", ""),
+            "units": line.units,
+            "modifiers": ", ".join(line.modifiers),
+            "side": line.get_side_display() if line.side else "",
+            "site": line.site,
+        }
+        for line in note.lines.all()
+    ]
+
+
+def key_findings(note) -> list[tuple[str, str]]:
+    by_key = {e["key"]: e for e in note.definitions.get("elements", [])}
+    answers = note.answers or {}
+    findings = []
+    for key, label in KEY_FINDINGS:
+        if key in by_key and key in answers:
+            shown = display_value(by_key[key], answers[key])
+            if shown:
+                findings.append((label, shown))
+    return findings
+
+
+def practice_line(practice) -> str:
+    """The practice's address and phone on one line, to keep the letterhead short."""
+    parts = [line.strip() for line in practice.address.splitlines() if line.strip()]
+    if practice.phone:
+        parts.append(f"Phone {practice.phone}")
+    return " · ".join(parts)
+
+
+def page_size(practice) -> str:
+    return PAGE_SIZES.get(practice.pdf_page_size, PAGE_SIZES["letter"])
+
+
+def note_context(note, generated_at) -> dict:
+    practice = Practice.current()
+    data = canonical_bytes(note)
+    data_hash = hashlib.sha256(data).hexdigest()
+    result = assess(note.definitions.get("elements", []), note.answers or {})
+    sections = note_sections(note, include_undocumented=not note.is_signed)
+    return {
+        "note": note,
+        "practice": practice,
+        "practice_line": practice_line(practice),
+        "page_size": page_size(practice),
+        "generated_at": generated_at,
+        "title": document_title(note),
+        "lines": code_lines(note),
+        "findings": key_findings(note),
+        "sections": [PrintedSection(s.label, blocks(s.rows)) for s in sections],
+        "missing_required": result.missing_required,
+        "missing_recommended": result.missing_recommended,
+        "addenda": list(note.addenda.select_related("author")),
+        "data": data,
+        # The attachment is rebuilt from the note: say so if it no longer matches the signature.
+        "integrity_ok": not note.is_signed or data_hash == note.content_hash,
+    }
