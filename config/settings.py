@@ -43,12 +43,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "csp",
     "procedures",
     "checklists",
     "review",
     "interop",
+    "rules",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +170,9 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Background jobs (bulk PDF export) are rows in the database; `manage.py db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Key of the audit trail's HMAC chain; defaults to SECRET_KEY. Set it apart so that
 # rotating SECRET_KEY does not invalidate the chain.

@@ -36,6 +36,7 @@ urlpatterns = [
     path("codes/", include("procedures.urls")),
     path("review/", include("review.urls")),
     path("", include("interop.urls")),
+    path("", include("rules.urls")),
     path("", include("checklists.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,7 +36,7 @@ SOURCE_KINDS = (
     "literature",
     "practice",
 )
-FAMILIES = ("neurolytic", "chemodenervation")
+FAMILIES = ("neurolytic", "chemodenervation", "diagnostic_block")
 UNIT_KINDS = (
     "session",
     "side",
@@ -51,7 +51,7 @@ UNIT_KINDS = (
 GLOBAL_DAYS = ("000", "010", "090", "ZZZ")
 LATERALITIES = ("none", "side_required", "bilateral_allowed")
 IMAGING = ("included", "separate", "in_code", "none")
-TECHNIQUES = ("chemical", "thermal_rf", "cooled_rf", "cryo", "chemodenervation")
+TECHNIQUES = ("chemical", "thermal_rf", "cooled_rf", "cryo", "chemodenervation", "nerve_block")
 REQUIREMENTS = ("required", "recommended", "information")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 SOURCE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")

@@ -106,6 +106,7 @@ class ProcedureCode(models.Model):
     class Family(models.TextChoices):
         NEUROLYTIC = "neurolytic", "Neurolytic destruction"
         CHEMODENERVATION = "chemodenervation", "Chemodenervation"
+        DIAGNOSTIC_BLOCK = "diagnostic_block", "Diagnostic and prognostic blocks"
 
     class Laterality(models.TextChoices):
         NONE = "none", "No side"

@@ -1,0 +1,24 @@
+"""`{% claim_status note %}` on the note page and `{% patient_history_link patient %}`."""
+
+from django import template
+
+from ..selectors import evaluate_note
+from ..views import can_build_packet
+
+register = template.Library()
+
+
+@register.inclusion_tag("rules/partials/claim_status.html", takes_context=True)
+def claim_status(context, note):
+    """Claim-ready, or the rules the note fails with their policy source (live)."""
+    user = context["request"].user
+    return {
+        "note": note,
+        "evaluation": evaluate_note(note),
+        "can_build_packet": can_build_packet(user, note),
+    }
+
+
+@register.inclusion_tag("rules/partials/patient_history_link.html")
+def patient_history_link(patient):
+    return {"patient": patient}
