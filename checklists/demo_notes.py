@@ -10,7 +10,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from .canonical import encode, note_document
@@ -168,6 +168,8 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                 for g in result.missing
             )
             _hash_signed(notes)
+        # With DEBUG on, Django keeps every query; bulk inserts would pile up in memory.
+        reset_queries()
         made += size
     return made
 

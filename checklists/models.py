@@ -92,7 +92,7 @@ class NoteQuerySet(models.QuerySet):
                 "note.bulk_update",
                 note=Note(pk=ids[0]) if len(ids) == 1 else None,
                 object_type="note",
-                object_id=",".join(map(str, ids[:20])),
+                object_id=",".join(map(str, ids[:5]))[:60],
                 count=count,
                 fields=sorted(kwargs),
                 values=changed,

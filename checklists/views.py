@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from review.selectors import with_open_query_count
+
 from . import audit, services
 from .access import can_edit, can_read_notes, get_note_for_user, readable_notes, require
 from .canonical import content_hash
@@ -54,6 +56,7 @@ def note_list(request):
         )
         .order_by("draft_first", "-date_of_service", "-pk")
     )
+    notes = with_open_query_count(notes)
     page = Paginator(notes, 50).get_page(request.GET.get("page"))
     return render(
         request,

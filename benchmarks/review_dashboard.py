@@ -1,0 +1,323 @@
+"""Benchmark of the review dashboard, its CSV and the bulk PDF export (not a test).
+
+    .venv/bin/python benchmarks/review_dashboard.py                 # SQLite, 1,000 and 100,000
+    .venv/bin/python benchmarks/review_dashboard.py --sizes 1000    # just one size
+    .venv/bin/python benchmarks/review_dashboard.py --postgres postgres://postgres@127.0.0.1:54329/
+
+Each size gets its own scratch database (SQLite files in the temp folder, or PostgreSQL
+databases review_bench_<size> created on the server given), seeded once with
+`seed_demo --notes N` and reused by later runs (--reseed starts over). It prints a table:
+seeding time, dashboard median / p90 and queries (unfiltered and two filtered views), CSV
+rows per second, and bulk PDF notes per second with the worker's peak memory.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+GOALS = {
+    "dashboard": "< 100 ms median, <= 6 queries, <= 2x the 1,000-note time",
+    "csv": "> 20,000 rows/s",
+    "pdf": "> 10 notes/s, worker < 200 MB",
+}
+
+
+def _env(url: str) -> dict:
+    return os.environ | {
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _manage(url, *args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=_env(url),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _database_url(size: int, postgres: str | None, reseed: bool) -> str:
+    if postgres:
+        import psycopg
+
+        name = f"review_bench_{size}"
+        with psycopg.connect(postgres.rstrip("/") + "/postgres", autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if exists and reseed:
+                conn.execute(f"DROP DATABASE {name}")
+                exists = None
+            if not exists:
+                conn.execute(f"CREATE DATABASE {name}")
+        return postgres.rstrip("/") + "/" + name
+    path = Path(tempfile.gettempdir()) / f"review-bench-{size}.sqlite3"
+    if reseed:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def measure(size: int, url: str, repeat: int) -> dict:
+    """Run in a child process with DATABASE_URL set: seed if needed, then measure."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from checklists.demo import seed_practice
+    from checklists.demo_notes import generate_notes
+    from checklists.models import Note
+
+    result = {"size": size, "vendor": connection.vendor}
+    seed_practice()
+    have = Note.objects.count()
+    if have < size:
+        started = time.perf_counter()
+        generate_notes(size - have)
+        result["seed_s"] = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        # What autovacuum / PRAGMA optimize keep up to date on a live server.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="manager"))
+
+    def timed(url, params=None, *, stream=False):
+        with CaptureQueriesContext(connection) as context:
+            started = time.perf_counter()
+            response = client.get(url, params or {})
+            body = b"".join(response.streaming_content) if stream else response.content
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code)
+        return elapsed, len(context.captured_queries), body
+
+    from review.views import dashboard_data
+
+    def own_queries(params):
+        from django.test import RequestFactory
+
+        request = RequestFactory().get("/review/", params)
+        request.user = get_user_model().objects.get(username="manager")
+        with CaptureQueriesContext(connection) as context:
+            data = dashboard_data(request)
+            list(data["page"].object_list)
+        return len(context.captured_queries)
+
+    views = {
+        "all notes": {},
+        "last 90 days": {"dos_from": _days_ago(90)},
+        "one code, drafts": {"code": "64633", "status": "draft"},
+    }
+    for label, params in views.items():
+        for _ in range(2):
+            timed("/review/", params)
+        times, queries = [], 0
+        for _ in range(repeat):
+            elapsed, queries, _ = timed("/review/", params)
+            times.append(elapsed)
+        result[f"dashboard {label}"] = {
+            "median_ms": statistics.median(times) * 1000,
+            "p90_ms": sorted(times)[int(len(times) * 0.9) - 1] * 1000,
+            "queries": queries,
+            "own_queries": own_queries(params),
+        }
+
+    elapsed, _, body = timed("/review/notes.csv", stream=True)
+    rows = body.count(b"\n") - 1
+    result["csv"] = {"rows": rows, "seconds": elapsed, "rows_per_s": rows / elapsed}
+
+    result["pdf"] = _pdf(url)
+    return result
+
+
+def _days_ago(days):
+    import datetime
+
+    from django.utils import timezone
+
+    return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()
+
+
+PDF_NOTES = 120
+
+
+def _pdf(url) -> dict:
+    """A bulk export of PDF_NOTES notes, run by a real `db_worker` process."""
+    from django.contrib.auth import get_user_model
+
+    from checklists.models import Note
+    from review import tasks
+    from review.models import ExportJob
+
+    newest = list(
+        Note.objects.order_by("-date_of_service", "-pk").values_list("date_of_service", flat=True)[
+            :PDF_NOTES
+        ]
+    )
+    filters = {"dos_from": newest[-1].isoformat()}
+    job = ExportJob.objects.create(
+        created_by=get_user_model().objects.get(username="manager"), filters=filters
+    )
+    tasks.build_pdf_zip.enqueue(job.pk)
+    started = time.perf_counter()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0",
+            "-v",
+            "0",
+        ],
+        cwd=ROOT,
+        env=_env(url),
+    )
+    peaks = {}
+    while worker.poll() is None:
+        for pid in [worker.pid, *_children(worker.pid)]:
+            peaks[pid] = max(peaks.get(pid, 0), _peak_rss_mb(pid))
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - started
+    job.refresh_from_db()
+    from review.exports import file_path
+
+    if file_path(job):
+        file_path(job).unlink()
+    # The job's own start and finish: rendering and zipping, not the worker's start-up.
+    busy = (job.finished_at - job.started_at).total_seconds() if job.finished_at else elapsed
+    return {
+        "status": job.status,
+        "notes": job.done,
+        "failed": job.failed,
+        "seconds": elapsed,
+        "notes_per_s": job.done / busy if busy else 0,
+        # The largest peak of the worker and of each of its rendering processes.
+        "peak_mb": max(peaks.values(), default=0),
+        "load": os.getloadavg()[0],
+    }
+
+
+def _children(pid) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as file:
+            return [int(child) for child in file.read().split()]
+    except OSError:
+        return []
+
+
+def _peak_rss_mb(pid) -> float:
+    """VmHWM: the process's own peak resident memory (Linux)."""
+    try:
+        with open(f"/proc/{pid}/status") as file:
+            for line in file:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _table(results):
+    lines = []
+    lines.append(f"{'':34}" + "".join(f"{r['size']:>16,} notes" for r in results))
+    lines.append(f"{'database':34}" + "".join(f"{r['vendor']:>22}" for r in results))
+    if any("seed_s" in r for r in results):
+        lines.append(
+            f"{'seed_demo --notes N (s)':34}"
+            + "".join(f"{r.get('seed_s', float('nan')):>22.1f}" for r in results)
+        )
+    for key in [k for k in results[0] if k.startswith("dashboard")]:
+        lines.append(
+            f"{key + ' median / p90 ms':34}"
+            + "".join(f"{r[key]['median_ms']:>13.1f} / {r[key]['p90_ms']:6.1f}" for r in results)
+        )
+        lines.append(
+            f"{'  queries (dashboard / request)':34}"
+            + "".join(f"{r[key]['own_queries']:>16} / {r[key]['queries']:3}" for r in results)
+        )
+    lines.append(
+        f"{'CSV rows/s (rows)':34}"
+        + "".join(f"{r['csv']['rows_per_s']:>12,.0f} ({r['csv']['rows']:>7,})" for r in results)
+    )
+    lines.append(
+        f"{'bulk PDF notes/s (notes)':34}"
+        + "".join(f"{r['pdf']['notes_per_s']:>15.1f} ({r['pdf']['notes']:>4})" for r in results)
+    )
+    lines.append(
+        f"{'  worker peak memory (MB)':34}"
+        + "".join(f"{r['pdf']['peak_mb']:>22.0f}" for r in results)
+    )
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        ratio = (
+            large["dashboard all notes"]["median_ms"] / small["dashboard all notes"]["median_ms"]
+        )
+        lines.append(f"{'dashboard time ratio (all notes)':34}{ratio:>22.1f}x")
+    lines.append("")
+    lines.extend(f"goal, {name}: {goal}" for name, goal in GOALS.items())
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
+    parser.add_argument("--postgres", help="server URL; databases review_bench_<N> are made")
+    parser.add_argument("--reseed", action="store_true", help="drop the scratch data first")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--measure", nargs=2, metavar=("SIZE", "URL"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.measure:
+        size, url = int(args.measure[0]), args.measure[1]
+        print(json.dumps(measure(size, url, args.repeat)))
+        return
+
+    results = []
+    for size in args.sizes:
+        url = _database_url(size, args.postgres, args.reseed)
+        print(f"{size:,} notes on {url} ...", file=sys.stderr, flush=True)
+        _manage(url, "migrate", "--no-input", "-v", "0")
+        _manage(url, "load_catalog")
+        # DEBUG=0, as in production: templates need the collected static files' manifest.
+        _manage(url, "collectstatic", "--no-input", "-v", "0")
+        child = subprocess.run(
+            [sys.executable, __file__, "--measure", str(size), url, "--repeat", str(args.repeat)],
+            cwd=ROOT,
+            env=_env(url),
+            capture_output=True,
+            text=True,
+        )
+        if child.returncode:
+            sys.exit(f"measuring {size:,} notes failed:\n{child.stderr[-4000:]}")
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    print(_table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Documentation queries from practice managers, and background bulk-export jobs.
+
+A query is a manager's request on one note ("Please document the contrast used"), naming
+elements of the note's own snapshot. It closes when the clinician answers it: by
+documenting the named elements in the draft, by signing (a query that names nothing), or
+with an addendum on a signed note (review/signals.py). A manager may also withdraw it.
+
+An export job is our own row beside the task queue's: the task API reports no progress,
+so the worker writes N of M here and reads the cancel flag from here.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from checklists.models import Note
+
+
+class DocumentationQueryQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=DocumentationQuery.Status.OPEN)
+
+    def closed(self):
+        return self.filter(status=DocumentationQuery.Status.CLOSED)
+
+
+class DocumentationQuery(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Resolution(models.TextChoices):
+        DOCUMENTED = "documented", "Elements documented in the draft"
+        SIGNED = "signed", "Note completed and signed"
+        ADDENDUM = "addendum", "Answered with an addendum"
+        WITHDRAWN = "withdrawn", "Withdrawn by a manager"
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="documentation_queries")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    message = models.TextField()
+    # [{"key": ..., "label": ...}] from the note's snapshot, so labels survive catalog edits.
+    elements = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    resolution_note = models.CharField(max_length=300, blank=True)
+
+    objects = DocumentationQueryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = "documentation query"
+        verbose_name_plural = "documentation queries"
+        indexes = [
+            models.Index(fields=["status", "note"]),
+            models.Index(fields=["note", "status"]),
+        ]
+
+    def __str__(self):
+        return f"Query {self.pk} on note {self.note_id} ({self.status})"
+
+    def get_absolute_url(self):
+        return reverse("checklists:note-detail", args=[self.note_id]) + f"#query-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def element_keys(self) -> list[str]:
+        return [e["key"] for e in self.elements]
+
+    @property
+    def element_labels(self) -> list[str]:
+        return [e["label"] for e in self.elements]
+
+    def age(self, now=None) -> datetime.timedelta:
+        end = self.closed_at or now or timezone.now()
+        return end - self.opened_at
+
+
+class ExportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired (file deleted)"
+
+    FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # The dashboard's query string, so the job exports what the manager was looking at.
+    filters = models.JSONField(default=dict, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "created_at"])]
+
+    def __str__(self):
+        return f"Export {self.pk} ({self.status}, {self.done}/{self.total})"
+
+    def get_absolute_url(self):
+        return reverse("review:export-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return (self.done + self.failed) * 100 // self.total
+
+    @property
+    def processed(self) -> int:
+        return self.done + self.failed

@@ -1,0 +1,61 @@
+"""Template tags for the clinician's side of documentation queries.
+
+    {% load review_tags %}
+    {% open_queries_for_note note %}   on the note page (edit and read view)
+    {% open_queries_badge note %}      in a row of the note list
+
+The badge reads `note.open_query_count` when the list annotated it
+(review.selectors.with_open_query_count), so a page of notes costs no extra query.
+"""
+
+from django import template
+
+from checklists.roles import is_manager
+
+register = template.Library()
+
+
+@register.inclusion_tag("review/partials/open_queries_for_note.html", takes_context=True)
+def open_queries_for_note(context, note):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    queries = list(note.documentation_queries.open().select_related("opened_by"))
+    return {
+        "note": note,
+        "queries": queries,
+        "is_author": user is not None and note.clinician_id == user.pk,
+        "is_manager": user is not None and is_manager(user),
+        "request": request,
+    }
+
+
+@register.inclusion_tag("review/partials/open_queries_badge.html")
+def open_queries_badge(note):
+    count = getattr(note, "open_query_count", None)
+    if count is None:
+        count = note.documentation_queries.open().count()
+    return {"note": note, "count": count}
+
+
+@register.simple_tag(takes_context=True)
+def url_with(context, **changes):
+    """This page's query string with some parameters replaced (None or "" drops one).
+
+    The page number is dropped too: a new filter or sort starts at the first page.
+    """
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value not in (None, ""):
+            query[name] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def days_since(day, today):
+    """Whole days from `day` to `today` ("0 d" for today)."""
+    if not day or not today:
+        return ""
+    return f"{(today - day).days} d"
