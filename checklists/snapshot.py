@@ -12,25 +12,19 @@ Shape (stored in `Note.definitions`):
 Elements shared by several codes appear once, with the strictest requirement.
 """
 
+from procedures.catalog_file import CODE_FACTS
 from procedures.models import CatalogVersion, CodeElement, ProcedureCode
 
 SECTION_ORDER = {"pre": 0, "procedure": 1, "post": 2}
 STRICTNESS = {"required": 0, "recommended": 1, "information": 2}
+# What a note needs to know about its codes (relations and billing notes are left out).
 CODE_FIELDS = (
     "title",
-    "family",
-    "unit_of_service",
-    "unit_kind",
-    "max_units",
-    "global_days",
-    "bilateral_indicator",
-    "laterality",
-    "site_label",
-    "site_choices",
-    "imaging",
-    "imaging_codes",
-    "techniques",
-    "modifiers",
+    *(
+        name
+        for name in CODE_FACTS
+        if name not in ("addon_of", "sources", "places_of_service", "caveats")
+    ),
 )
 
 

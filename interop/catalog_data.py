@@ -11,28 +11,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from procedures.catalog_file import CatalogData
+from procedures.catalog_file import CODE_FACTS, CatalogData
 from procedures.models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode
 
-CODE_FACTS = (
-    "family",
-    "addon_of",
-    "unit_of_service",
-    "unit_kind",
-    "max_units",
-    "global_days",
-    "bilateral_indicator",
-    "laterality",
-    "site_label",
-    "site_choices",
-    "imaging",
-    "imaging_codes",
-    "techniques",
-    "modifiers",
-    "places_of_service",
-    "sources",
-    "caveats",
-)
 LIST_FACTS = (
     "addon_of",
     "site_choices",

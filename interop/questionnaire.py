@@ -8,6 +8,8 @@ same catalog entries from the file.
 
 from decimal import Decimal
 
+from procedures.catalog_file import CODE_FACTS
+
 from .terms import (
     CATALOG_SOURCE,
     CPT,
@@ -196,25 +198,7 @@ def _sub(name, value) -> dict:
 def code_facts_extension(code: dict, cpt_year: int | None) -> dict:
     """Every catalog fact of a code that FHIR has no element for, named as in the file."""
     subs = []
-    for name in (
-        "family",
-        "addon_of",
-        "unit_of_service",
-        "unit_kind",
-        "max_units",
-        "global_days",
-        "bilateral_indicator",
-        "laterality",
-        "site_label",
-        "site_choices",
-        "imaging",
-        "imaging_codes",
-        "techniques",
-        "modifiers",
-        "places_of_service",
-        "sources",
-        "caveats",
-    ):
+    for name in CODE_FACTS:
         value = code[name]
         if isinstance(value, list):
             subs += [_sub(name, v) for v in value]

@@ -208,10 +208,9 @@ def _parse_element(where, key, table):
     return element
 
 
-CODE_FIELDS = (
-    "code",
-    "title",
-    "summary",
+# What a code says about itself besides its name and checklist: the one list the loader,
+# the note snapshot and the FHIR export all derive theirs from.
+CODE_FACTS = (
     "family",
     "addon_of",
     "unit_of_service",
@@ -229,9 +228,8 @@ CODE_FIELDS = (
     "places_of_service",
     "sources",
     "caveats",
-    "active",
-    "elements",
 )
+CODE_FIELDS = ("code", "title", "summary", *CODE_FACTS, "active", "elements")
 LINK_FIELDS = ("key", "requirement", "when", "source", "why")
 
 

@@ -5,26 +5,14 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from .catalog_file import CODE_FACTS
 from .models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode, Source
 
+# Relations (addon_of, sources) are written apart, after every code exists.
 CODE_SCALARS = (
     "title",
     "summary",
-    "family",
-    "unit_of_service",
-    "unit_kind",
-    "max_units",
-    "global_days",
-    "bilateral_indicator",
-    "laterality",
-    "site_label",
-    "site_choices",
-    "imaging",
-    "imaging_codes",
-    "techniques",
-    "modifiers",
-    "places_of_service",
-    "caveats",
+    *(name for name in CODE_FACTS if name not in ("addon_of", "sources")),
     "active",
 )
 ELEMENT_SCALARS = (
