@@ -110,10 +110,18 @@ LINES = [
 ]
 
 
-async def clinician(base, index, definitions, stats, acknowledged, stop_at, patient_ids):
+async def clinician(
+    base, index, definitions, stats, acknowledged, stop_at, patient_ids, think=1.0
+):
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as client:
         await sign_in(client, f"clin{index:02d}")
         rng = random.Random(index)
+
+        async def pause():
+            # A person reads and types between two requests (0.5x to 1.5x --think seconds).
+            if think:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
+
         while time.monotonic() < stop_at:
             line = rng.choice(LINES)
             patient = rng.choice(patient_ids)
@@ -140,6 +148,7 @@ async def clinician(base, index, definitions, stats, acknowledged, stop_at, pati
                 ),
                 expect=(302,),
             )
+            await pause()
             if response is None or response.status_code != 302:
                 continue
             note_id = int(response.headers["location"].split("/")[2])
@@ -167,6 +176,7 @@ async def clinician(base, index, definitions, stats, acknowledged, stop_at, pati
                 if response is not None and response.status_code == 200:
                     version = response.json()["version"]
                     acknowledged[note_id] = dict(typed)
+                await pause()
                 if time.monotonic() > stop_at:
                     return
             response = await timed(
@@ -198,7 +208,9 @@ async def clinician(base, index, definitions, stats, acknowledged, stop_at, pati
                 ),
                 expect=(302,),
             )
+            await pause()
             await timed(stats, "GET /notes/<id>/pdf/", client.get(f"/notes/{note_id}/pdf/"))
+            await pause()
 
 
 async def manager(base, index, stats, stop_at):
@@ -311,6 +323,9 @@ def main():
     parser.add_argument("--managers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8991)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="seconds a clinician pauses between requests"
+    )
     options = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="neurolysis-load-"))
@@ -365,6 +380,7 @@ def main():
                         acknowledged,
                         stop_at,
                         world["patients"],
+                        options.think,
                     )
                     for i in range(options.clinicians)
                 ),
@@ -387,7 +403,8 @@ def main():
     total = sum(len(v) for v in stats.latency.values())
     print(
         f"\nLoad test on {options.database}: {options.clinicians} clinicians, "
-        f"{options.managers} managers, {options.workers} gunicorn workers, {elapsed:.0f} s"
+        f"{options.managers} managers, {options.workers} gunicorn workers, "
+        f"think time {options.think} s, {elapsed:.0f} s"
     )
     print(
         f"{'endpoint':32} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
