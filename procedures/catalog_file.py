@@ -7,10 +7,11 @@ straight to the line.
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from .data_file import Where, read_toml
 
 SECTIONS = ("pre", "procedure", "post")
 INPUT_TYPES = (
@@ -73,16 +74,6 @@ class CatalogData:
     sources: dict[str, dict]
     elements: dict[str, dict]
     codes: list[dict] = field(default_factory=list)
-
-
-class _Where:
-    """Builds the 'file: code X, field Y' prefix of every error message."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    def fail(self, what: str, field_name: str, message: str):
-        raise CatalogError(f"{self.path}: {what}, field '{field_name}': {message}")
 
 
 def _one_of(where, what, name, value, allowed):
@@ -353,17 +344,8 @@ def _parse_code(where, table, elements, sources):
 
 def parse_catalog(path) -> CatalogData:
     path = Path(path)
-    where = _Where(str(path))
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot be read: {exc.strerror}") from exc
-    try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path}: is not UTF-8 text") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"{path}: is not valid TOML: {exc}") from exc
+    where = Where(str(path), CatalogError)
+    raw, document = read_toml(path, CatalogError)
 
     header = document.get("catalog")
     if not isinstance(header, dict):

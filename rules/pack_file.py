@@ -9,9 +9,10 @@ a pack never carries code.
 import datetime
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from procedures.data_file import Where, read_toml
 
 from .checks import MATCHES, PARAMS, WINDOW_KINDS, Param
 
@@ -82,14 +83,6 @@ class PackData:
             "regions": self.regions,
             "rules": self.rules,
         }
-
-
-class _Where:
-    def __init__(self, path: str):
-        self.path = path
-
-    def fail(self, what: str, field_name: str, message: str):
-        raise PackError(f"{self.path}: {what}, field '{field_name}': {message}")
 
 
 def _no_unknown(where, what, table, allowed, prefix=""):
@@ -306,17 +299,8 @@ def _rule(where, table, sources, regions, information_only):
 
 def parse_pack(path) -> PackData:
     path = Path(path)
-    where = _Where(str(path))
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PackError(f"{path}: cannot be read: {exc.strerror}") from exc
-    try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PackError(f"{path}: is not UTF-8 text") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: is not valid TOML: {exc}") from exc
+    where = Where(str(path), PackError)
+    raw, document = read_toml(path, PackError)
 
     _no_unknown(where, "[top level]", document, ("pack", "sources", "regions", "rules"))
     header = document.get("pack")
