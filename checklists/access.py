@@ -41,6 +41,11 @@ def can_edit(user, note) -> bool:
     )
 
 
+def require_reader(request):
+    if not can_read_notes(request.user):
+        raise PermissionDenied("Your role does not give access to notes.")
+
+
 def require(user, permission: str, message: str):
     if not user.has_perm(permission):
         raise PermissionDenied(message)

@@ -5,7 +5,6 @@ in batches so that 100,000 notes take minutes. Deterministic for a given N (seed
 """
 
 import datetime
-import hashlib
 import random
 from decimal import Decimal
 
@@ -13,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
-from .canonical import encode, note_document
+from .canonical import content_hash
 from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
 from .models import CodeLine, Note, NoteGap, Patient, PlaceOfService
@@ -184,5 +183,5 @@ def _hash_signed(notes):
         lines.setdefault(line.note_id, []).append(line)
     for note in signed:
         note._prefetched_objects_cache = {"lines": lines.get(note.pk, [])}
-        note.content_hash = hashlib.sha256(encode(note_document(note))).hexdigest()
+        note.content_hash = content_hash(note)
     Note.objects.bulk_update(signed, ["content_hash"])

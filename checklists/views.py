@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import JsonResponse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from review.selectors import with_open_query_count
 
 from . import audit, services
-from .access import can_edit, can_read_notes, get_note_for_user, readable_notes, require
+from .access import can_edit, get_note_for_user, readable_notes, require, require_reader
 from .canonical import content_hash
 from .coding_checks import blocking
 from .element_form import ElementForm
@@ -30,14 +29,9 @@ from .models import CodeLine, Note
 from .presentation import note_sections
 
 
-def _require_reader(request):
-    if not can_read_notes(request.user):
-        raise PermissionDenied("Your role does not give access to notes.")
-
-
 @login_required
 def note_list(request):
-    _require_reader(request)
+    require_reader(request)
     notes = readable_notes(request.user)
     # Managers write no notes: their list is the practice's.
     default = "mine" if request.user.has_perm("checklists.add_note") else "all"
@@ -88,7 +82,7 @@ def note_new(request):
     return render(request, "checklists/note_new.html", {"header": header, "lines": lines})
 
 
-def _edit_forms(request, note, data=None):
+def _edit_forms(note, data=None):
     header_initial = {
         "patient": note.patient_id,
         "date_of_service": note.date_of_service,
@@ -96,7 +90,7 @@ def _edit_forms(request, note, data=None):
     }
     initial_lines = line_initial(note)
     return (
-        NoteHeaderForm(data, prefix="header", instance=None, initial=header_initial),
+        NoteHeaderForm(data, prefix="header", initial=header_initial),
         CodeLineFormSet(data, prefix="lines", initial=initial_lines + [{"units": 1}]),
         ElementForm(data, note=note),
     )
@@ -109,9 +103,8 @@ def _panel(note, lines=None):
 
 
 def _save_from_post(request, note):
-    """Bind, save what is valid, and return (note, forms, errors?, conflict)."""
-    header, lines, elements = _edit_forms(request, note, request.POST)
-    header.is_valid(), lines.is_valid(), elements.is_valid()
+    """Bind, save what is valid, and return (saved note, forms, whether any field failed)."""
+    header, lines, elements = _edit_forms(note, request.POST)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -123,7 +116,9 @@ def _save_from_post(request, note):
             "place_of_service": header.cleaned_data["place_of_service"],
         }
     new_lines = lines.lines() if lines.is_valid() else None
-    has_errors = bool(header.errors or not lines.is_valid() or elements.errors)
+    # Always validate the elements: it fills the cleaned_data that answers() reads below.
+    elements_valid = elements.is_valid()
+    has_errors = not (header.is_valid() and lines.is_valid() and elements_valid)
     saved = services.save_note(
         note,
         version=version,
@@ -151,7 +146,7 @@ def note_edit(request, pk):
             note, forms, has_errors = _save_from_post(request, note)
         except services.StaleVersion as stale:
             conflict = stale.current
-            forms = _edit_forms(request, note, request.POST)
+            forms = _edit_forms(note, request.POST)
             for form in forms:
                 form.is_valid()
             status = 409
@@ -169,10 +164,8 @@ def note_edit(request, pk):
                 "Saved everything else; the fields marked in red were not saved. "
                 "Correct them and save again.",
             )
-            forms = (forms[0], forms[1], forms[2])
-            status = 200
     else:
-        forms = _edit_forms(request, note)
+        forms = _edit_forms(note)
     header, lines, elements = forms
     result, problems = _panel(note)
     return render(
@@ -186,7 +179,6 @@ def note_edit(request, pk):
             "result": result,
             "problems": problems,
             "conflict": conflict,
-            "version": conflict.version if conflict else note.version,
             "form_version": note.version,
         },
         status=status,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from checklists import audit
-from checklists.access import can_read_notes, get_note_for_user, readable_notes
+from checklists.access import get_note_for_user, readable_notes, require_reader
 from checklists.models import CodeLine, Patient
 from checklists.roles import is_manager
 
@@ -31,11 +31,6 @@ def can_build_packet(user, note) -> bool:
     return note.is_signed and (is_manager(user) or note.clinician_id == user.pk)
 
 
-def _require_reader(request):
-    if not can_read_notes(request.user):
-        raise PermissionDenied("Your role does not give access to notes.")
-
-
 def _require_manager(request):
     if not (is_manager(request.user) or request.user.is_superuser):
         raise PermissionDenied("Only practice managers manage payers.")
@@ -43,7 +38,7 @@ def _require_manager(request):
 
 @login_required
 def patient_history(request, pk):
-    _require_reader(request)
+    require_reader(request)
     patient = get_object_or_404(Patient, pk=pk)
     notes = (
         readable_notes(request.user)
@@ -147,7 +142,7 @@ def payer_edit(request, pk=None):
 
 @login_required
 def pack_list(request):
-    _require_reader(request)
+    require_reader(request)
     packs = [
         (
             pack,
