@@ -5,6 +5,7 @@ only the elements that apply, dates in ISO 8601. The same bytes are embedded in 
 so the paper copy proves what was signed.
 """
 
+import datetime
 import hashlib
 import json
 
@@ -57,7 +58,11 @@ def note_document(note) -> dict:
         "elements": elements,
         "signature": {
             "signed_by": note.signed_by.get_username() if note.signed_by else None,
-            "signed_at": note.signed_at.isoformat() if note.signed_at else None,
+            # Always in UTC: the database hands the time back in UTC, whatever zone it was
+            # written in, and the same instant must hash the same.
+            "signed_at": note.signed_at.astimezone(datetime.UTC).isoformat()
+            if note.signed_at
+            else None,
             "attestation": note.attestation or None,
         },
     }

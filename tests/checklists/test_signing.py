@@ -145,3 +145,16 @@ def test_a_tampered_signed_note_is_shown_loudly(clinician_client, clinician, pat
     Note.objects.filter(pk=note.pk).update(answers=answers)
     page = clinician_client.get(f"/notes/{note.pk}/").text
     assert "Integrity check failed." in page
+
+
+def test_the_hash_does_not_depend_on_the_time_zone_a_signing_time_was_written_in(
+    clinician, patient
+):
+    import datetime
+    import zoneinfo
+
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    stored = Note.objects.get(pk=note.pk)
+    stored.signed_at = stored.signed_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    assert stored.signed_at.tzinfo != datetime.UTC
+    assert hashlib.sha256(canonical_bytes(stored)).hexdigest() == note.content_hash
