@@ -113,7 +113,13 @@ def test_the_health_check_answers_without_sign_in(client, db):
 
 def test_no_patient_name_in_urls_titles_or_filenames(clinician_client, clinician, patient):
     note = make_note(clinician, patient, "64681")
-    for url in (f"/notes/{note.pk}/", f"/notes/{note.pk}/edit/", f"/notes/{note.pk}/sign/"):
+    for url in (
+        f"/notes/{note.pk}/",
+        f"/notes/{note.pk}/edit/",
+        f"/notes/{note.pk}/sign/",
+        f"/patients/{patient.pk}/history/",
+        f"/patients/{patient.pk}/coverage/",
+    ):
         page = clinician_client.get(url).text
         title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
         assert patient.last_name not in title and patient.mrn not in title
