@@ -1,0 +1,254 @@
+"""Single-user cost of the clinician's requests (a script, not a test).
+
+Builds a throwaway SQLite database (catalog, demo practice, --notes synthetic notes), signs
+in one clinician with the Django test client and times each request of the load test's
+journey with no concurrency at all: what one request costs in CPU and queries. The load
+test (benchmarks/load_test.py) then shows what queueing adds on top.
+
+    .venv/bin/python benchmarks/request_profile.py                 # the table
+    .venv/bin/python benchmarks/request_profile.py --profile edit  # cProfile of one request
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+WORKDIR = Path(tempfile.mkdtemp(prefix="neurolysis-profile-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'profile.sqlite3'}"
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from checklists.models import Patient  # noqa: E402
+from checklists.roles import CLINICIAN  # noqa: E402
+from checklists.snapshot import build_definitions  # noqa: E402
+from tests.notes import complete_answers  # noqa: E402
+
+PASSWORD = "profile-password-1"
+CODE = "64681"
+LINE = {"lines-0-code": CODE, "lines-0-units": "1", "lines-0-side": "", "lines-0-modifiers": ""}
+
+
+def prepare(notes):
+    call_command("migrate", verbosity=0)
+    call_command("load_catalog", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", notes=notes, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    user, _ = User.objects.get_or_create(username="profiler", defaults={"last_name": "Profile"})
+    user.set_password(PASSWORD)
+    user.save()
+    user.groups.add(Group.objects.get(name=CLINICIAN))
+    answers = complete_answers(build_definitions([CODE]), "chemical")
+    return user, {key: answer["value"] for key, answer in answers.items()}
+
+
+def post_data(version, values, patient):
+    data = {
+        "version": str(version),
+        "header-patient": str(patient),
+        "header-date_of_service": "2026-11-02",
+        "header-place_of_service": "11",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "1",
+        "lines-0-site": "",
+        **LINE,
+    }
+    return data | {k: v for k, v in values.items() if v is not None}
+
+
+class Journey:
+    """The load test's clinician, one request at a time."""
+
+    def __init__(self, client, answers, patient):
+        self.client = client
+        self.answers = answers
+        self.patient = patient
+        self.note_id = None
+        self.version = 1
+        self.typed = 0
+
+    def new_note(self):
+        response = self.client.post(
+            "/notes/new/",
+            {
+                "header-patient": str(self.patient),
+                "header-date_of_service": "2026-11-02",
+                "header-place_of_service": "11",
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0",
+                **LINE,
+                "lines-0-site": "",
+            },
+        )
+        assert response.status_code == 302, response.status_code
+        self.note_id = int(response["Location"].split("/")[2])
+        self.version = 1
+        self.typed = 0
+        return response
+
+    def autosave(self):
+        keys = list(self.answers)
+        self.typed = min(len(keys), self.typed + 6)
+        values = {k: self.answers[k] for k in keys[: self.typed]}
+        # Past the last field the clinician keeps editing one text answer, so every save
+        # changes something (and writes an audit row), as typing does.
+        values["indication"] = f"{self.answers.get('indication', 'x')} {self.version}"
+        response = self.client.post(
+            f"/notes/{self.note_id}/autosave/",
+            post_data(self.version, values, self.patient),
+            headers={"accept": "application/json"},
+        )
+        assert response.status_code == 200, response.content[:300]
+        self.version = response.json()["version"]
+        return response
+
+    def save_full(self):
+        response = self.client.post(
+            f"/notes/{self.note_id}/edit/", post_data(self.version, self.answers, self.patient)
+        )
+        assert response.status_code == 302, response.status_code
+        self.version += 1
+        return response
+
+    def sign(self):
+        response = self.client.post(
+            f"/notes/{self.note_id}/sign/", {"password": PASSWORD, "version": str(self.version)}
+        )
+        assert response.status_code == 302, response.status_code
+        return response
+
+
+def measure(label, action, repeat, table, profile=None):
+    times, queries = [], []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            if profile is not None:
+                profile.enable()
+            action()
+            if profile is not None:
+                profile.disable()
+            times.append(time.perf_counter() - start)
+        queries.append(len(captured))
+    table.append((label, statistics.median(times), min(times), statistics.median(queries)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--notes", type=int, default=300, help="synthetic notes in the list")
+    parser.add_argument(
+        "--profile",
+        choices=[
+            "healthz",
+            "new",
+            "edit",
+            "autosave",
+            "save",
+            "detail",
+            "list",
+            "sign",
+            "pdf",
+            "review",
+        ],
+        help="print the cProfile of this request instead of timing all of them",
+    )
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--lines", type=int, default=45)
+    options = parser.parse_args()
+
+    _, answers = prepare(options.notes)
+    client = Client(HTTP_HOST="127.0.0.1")
+    signed_in = client.post("/login/", {"username": "profiler", "password": PASSWORD})
+    assert signed_in.status_code == 302, signed_in.status_code
+    journey = Journey(client, answers, Patient.objects.values_list("pk", flat=True).first())
+    journey.new_note()
+    for _ in range(3):  # warm up templates, caches and the first autosaves
+        client.get(f"/notes/{journey.note_id}/edit/")
+        journey.autosave()
+
+    def fresh_signed():
+        journey.new_note()
+        journey.save_full()
+        journey.sign()
+
+    repeat = options.repeat
+    profile = cProfile.Profile() if options.profile else None
+    table = []
+
+    def run(key, label, action, times=repeat, setup=None):
+        if options.profile and options.profile != key:
+            return
+        if setup is not None:
+            setup()
+        measure(label, action, times, table, profile)
+
+    run("healthz", "GET /healthz", lambda: client.get("/healthz"))
+    run("new", "GET /notes/new/", lambda: client.get("/notes/new/"))
+    run("edit", "GET /notes/<id>/edit/", lambda: client.get(f"/notes/{journey.note_id}/edit/"))
+    run("autosave", "POST /notes/<id>/autosave/", journey.autosave)
+    run("save", "POST /notes/<id>/edit/", journey.save_full, setup=journey.new_note)
+    run("detail", "GET /notes/<id>/ (draft)", lambda: client.get(f"/notes/{journey.note_id}/"))
+    run("list", "GET /notes/?scope=all", lambda: client.get("/notes/?scope=all"))
+    manager = Client(HTTP_HOST="127.0.0.1")
+    manager.post("/login/", {"username": "manager", "password": "demo-manager-pass"})
+    run("review", "GET /review/ (manager)", lambda: manager.get("/review/"))
+
+    def sign_once():
+        journey.sign()
+
+    def prepare_sign():
+        journey.new_note()
+        journey.save_full()
+
+    if not options.profile or options.profile == "sign":
+        for _ in range(min(repeat, 8)):
+            prepare_sign()
+            measure("POST /notes/<id>/sign/", sign_once, 1, table, profile)
+        rows = [row for row in table if row[0] == "POST /notes/<id>/sign/"]
+        table[:] = [row for row in table if row[0] != "POST /notes/<id>/sign/"]
+        table.append(
+            (
+                "POST /notes/<id>/sign/",
+                statistics.median(r[1] for r in rows),
+                min(r[1] for r in rows),
+                statistics.median(r[3] for r in rows),
+            )
+        )
+    run(
+        "pdf",
+        "GET /notes/<id>/pdf/ (signed)",
+        lambda: client.get(f"/notes/{journey.note_id}/pdf/"),
+        times=min(repeat, 10),
+        setup=fresh_signed,
+    )
+
+    if profile is not None:
+        stats = pstats.Stats(profile)
+        stats.strip_dirs().sort_stats(options.sort).print_stats(options.lines)
+    print(
+        f"\nSingle-user request cost, SQLite, {options.notes} synthetic notes, median of {repeat}"
+    )
+    print(f"{'request':34} {'median ms':>10} {'min ms':>8} {'queries':>8}")
+    for label, median, fastest, queries in table:
+        print(f"{label:34} {median * 1000:10.1f} {fastest * 1000:8.1f} {queries:8.0f}")
+
+
+if __name__ == "__main__":
+    main()
