@@ -168,8 +168,8 @@ class NoteFilter(django_filters.FilterSet):
     def filter_missing(self, queryset, name, value):
         return queryset.filter(pk__in=NoteGap.objects.filter(element_key=value).values("note_id"))
 
-    def _cleaned(self) -> dict:
-        # Valid fields are in cleaned_data even when another field has an error.
+    def cleaned(self) -> dict:
+        """The valid fields' values (valid ones are kept when another has an error)."""
         if not self.is_bound:
             return {}
         self.form.is_valid()
@@ -177,14 +177,14 @@ class NoteFilter(django_filters.FilterSet):
 
     @property
     def older_days(self) -> int:
-        return self._cleaned().get("older") or DEFAULT_OLDER_DAYS
+        return self.cleaned().get("older") or DEFAULT_OLDER_DAYS
 
     def active(self) -> dict[str, str]:
         """The filters in use (as typed), for the CSV/PDF links and the job's description.
 
         The same ones the queryset applies: a field with an error is left out of both.
         """
-        cleaned = self._cleaned()
+        cleaned = self.cleaned()
         return {
             name: str(self.data[name])
             for name in self.filters

@@ -142,3 +142,86 @@ class ExportJob(models.Model):
     @property
     def processed(self) -> int:
         return self.done + self.failed
+
+
+class Tally(models.Model):
+    """Counts of notes kept by database triggers (review/tally_triggers.py), not by Python.
+
+    The dashboard sums these few rows instead of aggregating every note: the count of a
+    practice's notes per day (or month) and per value of what the dashboard filters on
+    grows with time and staff, not with the number of notes. Every write to notes, code
+    lines and gaps keeps them exact, whichever path it takes (the app, bulk_create, the
+    admin, a shell); `manage.py rebuild_tallies` recomputes them from the notes.
+    """
+
+    clinician_id = models.IntegerField()
+    place = models.CharField(max_length=2)
+    status = models.CharField(max_length=8)
+    complete = models.BooleanField()
+    note_count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class NoteTally(Tally):
+    """Notes per day of service; `days_to_sign` is -1 for notes not signed."""
+
+    day = models.DateField()
+    days_to_sign = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "clinician_id", "place", "status", "complete", "days_to_sign"],
+                name="review_notetally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} clinician {self.clinician_id} {self.status}: {self.note_count}"
+
+
+class CodeTally(Tally):
+    """Notes per month of service and billed code (a note counts once per code)."""
+
+    month = models.DateField(help_text="first day of the month")
+    code = models.CharField(max_length=5)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "clinician_id", "place", "status", "complete", "code"],
+                name="review_codetally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.code} {self.status}: {self.note_count}"
+
+
+class GapTally(Tally):
+    """Notes per month of service missing an element (NoteGap rows, counted)."""
+
+    month = models.DateField(help_text="first day of the month")
+    element_key = models.CharField(max_length=60)
+    requirement = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "clinician_id",
+                    "place",
+                    "status",
+                    "complete",
+                    "element_key",
+                    "requirement",
+                ],
+                name="review_gaptally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.element_key} {self.status}: {self.note_count}"

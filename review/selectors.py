@@ -190,12 +190,16 @@ class Missing:
 
 
 # Grouped first, labelled after: the label is read for each of the few result rows, not
-# for each of the (many) gaps, so the count is answered from an index alone.
+# for each of the (many) gaps, so the count is answered from an index alone. The label is
+# the catalog's (the note's own when the catalog dropped the element), as in review.tallied.
 MISSING_SQL = """
 SELECT x.element_key, x.requirement, x.notes,
-       (SELECT g2.label FROM checklists_notegap g2
-         WHERE g2.element_key = x.element_key AND g2.requirement = x.requirement
-         LIMIT 1) AS label
+       COALESCE(
+         (SELECT e.label FROM procedures_documentationelement e WHERE e.key = x.element_key),
+         (SELECT g2.label FROM checklists_notegap g2
+           WHERE g2.element_key = x.element_key AND g2.requirement = x.requirement
+           LIMIT 1)
+       ) AS label
   FROM (SELECT element_key, requirement, COUNT(*) AS notes
           FROM checklists_notegap {where}
          GROUP BY element_key, requirement) x

@@ -8,7 +8,7 @@ from django.utils import timezone
 from checklists import audit
 from checklists.models import Note
 
-from . import csv_export, selectors
+from . import csv_export, selectors, tallied
 from .access import manager_required
 from .charts import days_histogram
 from .filters import NoteFilter, clinician_choices, code_choices
@@ -38,26 +38,34 @@ def _querystring(request, **changes) -> str:
     return query.urlencode()
 
 
-def dashboard_data(request) -> dict:
+def dashboard_data(request, *, use_tallies=True) -> dict:
     """Everything the dashboard shows: six queries, whatever the number of notes.
 
     Clinician and code choices (2), per clinician with the summary (1), per code (1),
-    missing elements (1), and the page of notes (1, run when the page is read).
+    missing elements (1), and the page of notes (1, run when the page is read). The three
+    figures come from the tallies when the filters allow (review.tallied), else from the
+    notes (review.selectors); `use_tallies=False` forces the latter, to compare them.
     """
     clinicians = clinician_choices()
     codes = code_choices()
     filterset = _filterset(request, clinicians=clinicians, codes=codes)
     notes = filterset.qs
     names = dict(clinicians)
-    total, per_clinician = selectors.by_clinician(
-        notes,
-        today=timezone.localdate(),
-        older_days=filterset.older_days,
-        names=names,
-    )
     titles = {code: label.partition(" ")[2] for code, label in codes}
-    per_code = selectors.by_code(notes, titles)
-    missing = selectors.missing_elements(notes, of=total.notes)
+    active = filterset.active()
+    scope = tallied.Scope.of(active, filterset.cleaned()) if use_tallies else None
+    if scope:
+        total, per_clinician = tallied.by_clinician(
+            scope, notes, today=timezone.localdate(), older_days=filterset.older_days, names=names
+        )
+        per_code = tallied.by_code(scope, notes, titles)
+        missing = tallied.missing_elements(scope, notes, of=total.notes)
+    else:
+        total, per_clinician = selectors.by_clinician(
+            notes, today=timezone.localdate(), older_days=filterset.older_days, names=names
+        )
+        per_code = selectors.by_code(notes, titles)
+        missing = selectors.missing_elements(notes, of=total.notes)
     sort = request.GET.get("sort", selectors.DEFAULT_SORT)
     if sort not in selectors.SORTS:
         sort = selectors.DEFAULT_SORT
@@ -65,7 +73,6 @@ def dashboard_data(request) -> dict:
         selectors.note_rows(notes, sort=sort), PAGE_SIZE, count=total.notes
     )
     page = paginator.get_page(request.GET.get("page"))
-    active = filterset.active()
     missing_label = ""
     if "missing" in active:
         missing_label = next(

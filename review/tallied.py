@@ -1,0 +1,239 @@
+"""The dashboard's figures read from the tallies: sums over a few thousand rows at most.
+
+The same figures as review.selectors, which aggregates the notes themselves; the dashboard
+uses these whenever every active filter is one the tallies are keyed by (dates,
+clinician, place, status, complete or not), and the selectors otherwise. Codes and
+missing elements are tallied per month: a date range that cuts a month counts that
+month's notes directly, in the same query (UNION ALL), so the answer is exact for any
+range. Query counts are the selectors' own: one per figure.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, IntegerField, Q, Sum, Value
+
+from checklists.models import CodeLine, Note, NoteGap
+
+from .models import CodeTally, GapTally, NoteTally
+from .selectors import Group, Missing, open_query_note_ids
+
+TALLIED_FILTERS = frozenset({"dos_from", "dos_to", "clinician", "place", "status", "completeness"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the tallies are asked for: the cleaned values of the tallied filters."""
+
+    dos_from: datetime.date | None = None
+    dos_to: datetime.date | None = None
+    clinician: str | None = None
+    place: str | None = None
+    status: str | None = None
+    completeness: str | None = None
+
+    @classmethod
+    def of(cls, active: dict, cleaned: dict) -> "Scope | None":
+        """The scope of these filters, or None when one of them is not tallied."""
+        if not set(active) <= TALLIED_FILTERS:
+            return None
+        return cls(**{name: cleaned.get(name) or None for name in TALLIED_FILTERS})
+
+    def dimensions(self) -> Q:
+        q = Q()
+        if self.clinician:
+            q &= Q(clinician_id=int(self.clinician))
+        if self.place:
+            q &= Q(place=self.place)
+        if self.status:
+            q &= Q(status=self.status)
+        if self.completeness:
+            q &= Q(complete=self.completeness == "complete")
+        return q
+
+    def days(self) -> Q:
+        q = self.dimensions()
+        if self.dos_from:
+            q &= Q(day__gte=self.dos_from)
+        if self.dos_to:
+            q &= Q(day__lte=self.dos_to)
+        return q
+
+    def partial_months(self) -> list[datetime.date]:
+        """The first days of the months the date range cuts (none, one or two)."""
+        months = []
+        if self.dos_from and self.dos_from.day != 1:
+            months.append(self.dos_from.replace(day=1))
+        if self.dos_to and self.dos_to != _month_end(self.dos_to):
+            month = self.dos_to.replace(day=1)
+            if month not in months:
+                months.append(month)
+        return months
+
+    def whole_months(self) -> Q:
+        q = self.dimensions()
+        if self.dos_from:
+            q &= Q(month__gte=self.dos_from.replace(day=1))
+        if self.dos_to:
+            q &= Q(month__lte=self.dos_to.replace(day=1))
+        partial = self.partial_months()
+        if partial:
+            q &= ~Q(month__in=partial)
+        return q
+
+    def edge_notes(self, notes):
+        """The filtered notes of the partial months, counted from the notes, or None."""
+        partial = self.partial_months()
+        if not partial:
+            return None
+        edges = Q()
+        for month in partial:
+            edges |= Q(date_of_service__range=(month, _month_end(month)))
+        return notes.order_by().filter(edges)
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _zero():
+    return Value(0, output_field=IntegerField())
+
+
+def by_clinician(
+    scope: Scope, notes, *, today: datetime.date, older_days: int, names: dict[str, str]
+) -> tuple[Group, list[Group]]:
+    """One query: per clinician and days to signature, plus open queries per clinician.
+
+    Open queries change without a note changing, so they are counted from the few notes
+    that have one (days_to_sign -2 marks those rows).
+    """
+    cutoff = today - datetime.timedelta(days=older_days)
+    draft = Q(status=Note.Status.DRAFT)
+    tallied = (
+        NoteTally.objects.filter(scope.days())
+        .values("clinician_id", "days_to_sign")
+        .annotate(
+            notes=Sum("note_count"),
+            complete=Sum("note_count", filter=Q(complete=True)),
+            drafts=Sum("note_count", filter=draft),
+            old_drafts=Sum("note_count", filter=draft & Q(day__lt=cutoff)),
+            open_queries=_zero(),
+        )
+    )
+    queried = (
+        notes.order_by()
+        .filter(pk__in=open_query_note_ids())
+        .values("clinician_id")
+        .annotate(
+            days_to_sign=Value(-2, output_field=IntegerField()),
+            notes=_zero(),
+            complete=_zero(),
+            drafts=_zero(),
+            old_drafts=_zero(),
+            open_queries=Count("pk"),
+        )
+    )
+    total = Group("all", "All clinicians")
+    groups: dict[int, Group] = {}
+    for row in tallied.union(queried, all=True):
+        pk = row["clinician_id"]
+        group = groups.get(pk) or groups.setdefault(
+            pk, Group(str(pk), names.get(str(pk), f"User {pk}"))
+        )
+        for target in (group, total):
+            target.notes += row["notes"] or 0
+            target.complete += row["complete"] or 0
+            target.drafts += row["drafts"] or 0
+            target.old_drafts += row["old_drafts"] or 0
+            target.open_queries += row["open_queries"] or 0
+            days = row["days_to_sign"]
+            if days >= 0 and row["notes"]:
+                target.days_to_sign[days] = target.days_to_sign.get(days, 0) + row["notes"]
+    ordered = sorted(
+        (g for g in groups.values() if g.notes or g.open_queries),
+        key=lambda g: (-g.notes, g.label),
+    )
+    return total, ordered
+
+
+def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
+    """One query: whole months from the tallies, cut months from the notes' code lines."""
+    rows = (
+        CodeTally.objects.filter(scope.whole_months())
+        .values("code")
+        .annotate(notes=Sum("note_count"), complete=Sum("note_count", filter=Q(complete=True)))
+    )
+    edges = scope.edge_notes(notes)
+    if edges is not None:
+        counted = (
+            CodeLine.objects.filter(note_id__in=edges.values("pk"))
+            .order_by()
+            .values("code")
+            .annotate(
+                notes=Count("note_id", distinct=True),
+                complete=Count(
+                    "note_id",
+                    distinct=True,
+                    filter=Q(note_id__in=edges.filter(required_missing=0).values("pk")),
+                ),
+            )
+        )
+        rows = rows.union(counted, all=True)
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        counts = totals.setdefault(row["code"], [0, 0])
+        counts[0] += row["notes"] or 0
+        counts[1] += row["complete"] or 0
+    groups = [
+        Group(code, titles.get(code, ""), notes_, complete)
+        for code, (notes_, complete) in totals.items()
+        if notes_
+    ]
+    return sorted(groups, key=lambda g: (-g.notes, g.key))
+
+
+# Labels from the catalog (the note's own snapshot label when the catalog dropped the
+# element), looked up for the few result rows only.
+MISSING_SQL = """
+SELECT x.element_key, x.requirement, SUM(x.notes) AS notes,
+       COALESCE(
+         (SELECT e.label FROM procedures_documentationelement e WHERE e.key = x.element_key),
+         (SELECT g.label FROM checklists_notegap g WHERE g.element_key = x.element_key LIMIT 1)
+       ) AS label
+  FROM ({parts}) x
+ GROUP BY x.element_key, x.requirement
+"""
+
+
+def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
+    """One query: gaps per element, whole months tallied and cut months counted."""
+    parts = [
+        GapTally.objects.filter(scope.whole_months())
+        .values("element_key", "requirement")
+        .annotate(notes=Sum("note_count"))
+    ]
+    edges = scope.edge_notes(notes)
+    if edges is not None:
+        parts.append(
+            NoteGap.objects.filter(note_id__in=edges.values("pk"))
+            .order_by()
+            .values("element_key", "requirement")
+            .annotate(notes=Count("pk"))
+        )
+    compiled = [part.query.sql_with_params() for part in parts]
+    sql = MISSING_SQL.format(
+        parts=" UNION ALL ".join(f"SELECT * FROM ({s}) p" for s, _ in compiled)
+    )
+    params = [param for _, part_params in compiled for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    items = [
+        Missing(key, label or key, requirement, count, of)
+        for key, requirement, count, label in rows
+        if count
+    ]
+    return sorted(items, key=lambda m: (m.requirement != "required", -m.notes, m.label))

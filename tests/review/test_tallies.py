@@ -1,0 +1,197 @@
+"""The dashboard's tallies stay equal to a recount of the notes, whatever writes them."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from checklists import services
+from checklists.models import CodeLine, Note, NoteGap
+from review import tally_triggers
+from review.models import CodeTally, GapTally, NoteTally
+from tests.notes import DOS, make_note, sign
+
+from .helpers import clone_notes, make_note_missing, required_keys
+
+pytestmark = pytest.mark.django_db
+
+TALLIES = (NoteTally, CodeTally, GapTally)
+
+
+def tallies() -> dict:
+    """Every tally row that counts something, as {(model, key...): notes}."""
+    found = {}
+    for model in TALLIES:
+        keys = tally_triggers.KEYS[model._meta.db_table]
+        for row in model.objects.exclude(note_count=0).values(*keys, "note_count"):
+            key = (model.__name__, *(str(row[k]) for k in keys))
+            found[key] = row["note_count"]
+    return found
+
+
+def assert_tallies_match_a_recount():
+    kept = tallies()
+    tally_triggers.rebuild(connection)
+    assert kept == tallies()
+    assert not any(count < 0 for count in kept.values())
+
+
+def test_it_counts_notes_created_saved_signed_and_amended(clinician, patient):
+    draft = make_note(clinician, patient, "64643")
+    signed = make_note(clinician, patient, "64681", complete=True)
+    sign(signed, clinician)
+    amended = make_note(clinician, patient, "64640", complete=True)
+    amended = sign(amended, clinician)
+    services.add_addendum(amended, author=clinician, reason="Correction", text="Synthetic.")
+    assert_tallies_match_a_recount()
+
+    assert NoteTally.objects.filter(status="draft").values_list("note_count", flat=True).get() == 1
+    assert sum(CodeTally.objects.filter(code="64643").values_list("note_count", flat=True)) == 1
+    missing = draft.gaps.count()
+    assert missing and sum(GapTally.objects.values_list("note_count", flat=True)) >= missing
+
+
+def test_it_follows_a_note_from_incomplete_to_complete(clinician, patient):
+    note = make_note_missing(
+        clinician, patient, missing=required_keys(make_note(clinician, patient))
+    )
+    assert NoteTally.objects.filter(complete=False).exclude(note_count=0).exists()
+    note = services.save_note(
+        note,
+        version=note.version,
+        answers=make_note(clinician, patient, complete=True).answers,
+        actor=clinician,
+    )
+    assert_tallies_match_a_recount()
+
+
+def test_it_counts_a_note_once_per_code_with_two_lines_of_it(clinician, patient):
+    line = {"code": "64640", "units": 1, "modifiers": ["LT"], "side": "left", "site": "a"}
+    note = make_note(
+        clinician, patient, lines=[line, {**line, "modifiers": ["RT"], "side": "right"}]
+    )
+    assert list(CodeTally.objects.exclude(note_count=0).values_list("code", "note_count")) == [
+        ("64640", 1)
+    ]
+    CodeLine.objects.filter(note=note, position=1).delete()
+    assert list(CodeTally.objects.exclude(note_count=0).values_list("code", "note_count")) == [
+        ("64640", 1)
+    ]
+    CodeLine.objects.filter(note=note).update(code="64641")
+    assert list(CodeTally.objects.exclude(note_count=0).values_list("code", "note_count")) == [
+        ("64641", 1)
+    ]
+    assert_tallies_match_a_recount()
+
+
+def test_it_follows_updates_that_bypass_the_services(clinician, other_clinician, patient):
+    note = make_note(clinician, patient, "64643")
+    Note.objects.filter(pk=note.pk).update(
+        date_of_service=DOS - datetime.timedelta(days=40), place_of_service="11"
+    )
+    Note.objects.filter(pk=note.pk).update(clinician=other_clinician)
+    NoteGap.objects.filter(note=note).update(requirement="recommended")
+    NoteGap.objects.filter(note=note).first().delete()
+    assert_tallies_match_a_recount()
+
+
+def test_it_counts_bulk_created_notes_and_deleted_ones(clinician, patient):
+    template = make_note(clinician, patient, "64643")
+    clones = clone_notes(template, 30)
+    assert_tallies_match_a_recount()
+    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 31
+
+    for note in clones[:10]:
+        note.delete()
+    assert_tallies_match_a_recount()
+    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 21
+
+
+def test_days_to_signature_use_the_local_calendar(clinician, patient):
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    # 23:30 in New York on the day of service is the next day in UTC.
+    late = datetime.datetime(2026, 11, 3, 4, 30, tzinfo=datetime.UTC)
+    Note.objects.filter(pk=note.pk).update(signed_at=late)
+    assert list(
+        NoteTally.objects.exclude(note_count=0).values_list("days_to_sign", flat=True)
+    ) == [0]
+    assert_tallies_match_a_recount()
+
+
+def _figures(rf, manager, params, *, use_tallies):
+    from review.views import dashboard_data
+
+    request = rf.get("/review/", params)
+    request.user = manager
+    data = dashboard_data(request, use_tallies=use_tallies)
+    total = data["total"]
+    return {
+        "total": (total.notes, total.complete, total.drafts, total.old_drafts, total.open_queries),
+        "days": total.days_to_sign,
+        "clinicians": [
+            (g.key, g.notes, g.complete, g.drafts, g.open_queries) for g in data["per_clinician"]
+        ],
+        "codes": [(g.key, g.notes, g.complete) for g in data["per_code"]],
+        "missing": [(m.element_key, m.requirement, m.notes, m.label) for m in data["missing"]],
+    }
+
+
+@pytest.fixture
+def notes_over_months(clinician, other_clinician, patient, manager):
+    """Notes over four months: drafts and signed, complete or not, two clinicians, two
+    places, an amended note and an open query."""
+    from review import queries
+
+    incomplete = make_note(clinician, patient, "64643")
+    clone_notes(incomplete, 40, start=datetime.date(2026, 11, 20))
+    partly = make_note_missing(
+        other_clinician, patient, "64640", missing=required_keys(make_note(clinician, patient))[:1]
+    )
+    clone_notes(partly, 25, start=datetime.date(2026, 10, 10))
+    for index in range(4):
+        note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+        Note.objects.filter(pk=note.pk).update(
+            date_of_service=datetime.date(2026, 9, 27) + datetime.timedelta(days=index * 2),
+            place_of_service="11",
+        )
+    amended = sign(make_note(other_clinician, patient, "64640", complete=True), other_clinician)
+    services.add_addendum(amended, author=other_clinician, reason="Correction", text="Synthetic.")
+    queries.open_query(note=incomplete, manager=manager, message="Please document the agent.")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"dos_from": "2026-09-01"},
+        {"dos_from": "2026-09-15"},
+        {"dos_to": "2026-10-12"},
+        {"dos_from": "2026-10-02", "dos_to": "2026-10-12"},
+        {"dos_from": "2026-09-29", "dos_to": "2026-11-30"},
+        {"status": "draft"},
+        {"status": "signed", "place": "11"},
+        {"completeness": "incomplete", "dos_from": "2026-10-05"},
+        {"completeness": "complete"},
+        {"clinician": "OTHER"},
+        {"older": "30"},
+    ],
+)
+def test_the_tallies_give_the_figures_the_notes_give(
+    rf, manager, other_clinician, notes_over_months, params
+):
+    params = {k: str(other_clinician.pk) if v == "OTHER" else v for k, v in params.items()}
+    tallied = _figures(rf, manager, params, use_tallies=True)
+    assert tallied == _figures(rf, manager, params, use_tallies=False)
+    assert tallied["total"][0] > 0 or params.get("dos_to") == "2026-10-12"
+
+
+def test_filters_the_tallies_do_not_key_use_the_notes(rf, manager, notes_over_months, monkeypatch):
+    from review import tallied
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tallies used")
+
+    monkeypatch.setattr(tallied, "by_clinician", refuse)
+    assert _figures(rf, manager, {"code": "64681"}, use_tallies=True)["total"][0] == 5
+    with pytest.raises(AssertionError):
+        _figures(rf, manager, {"status": "draft"}, use_tallies=True)
