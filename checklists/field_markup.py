@@ -17,6 +17,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 CHOICE_GROUPS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 UNSUPPORTED = (forms.CheckboxInput, forms.FileInput, forms.MultiWidget)
+WIDGET_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "number", "date", "datetime", "email", "textarea", "select")
+}
 
 
 def _e(value) -> str:
@@ -34,6 +38,8 @@ def _attrs(attrs: dict) -> str:
 
 def _widget(context: dict) -> str:
     """A widget from its template context, as django/forms/widgets/*.html writes it."""
+    if context["template_name"] not in WIDGET_TEMPLATES:
+        raise TypeError(f"{context['template_name']} is not supported here")
     attrs = _attrs(context["attrs"])
     name = _e(context["name"])
     value = context["value"]
@@ -54,6 +60,16 @@ def _widget(context: dict) -> str:
         return f'<select name="{name}"{attrs}>{"".join(options)}\n</select>'
     shown = "" if value is None else f' value="{_e(value)}"'
     return f'<input type="{_e(context["type"])}" name="{name}"{shown}{attrs}>'
+
+
+def widget_html(field, widget=None) -> SafeString:
+    """`{{ field.as_widget }}` for an input, textarea or select (BoundField.as_widget)."""
+    widget = widget or field.field.widget
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    return mark_safe(_widget(context))  # noqa: S308 - _widget escapes every value
 
 
 def _errors(field) -> str:
@@ -91,11 +107,7 @@ def _control(field) -> str:
             css += f" {token}"
     widget = copy.copy(widget)  # crispy writes the class on the widget; a copy keeps it clean
     widget.attrs = {**widget.attrs, "class": css}
-    attrs = field.build_widget_attrs({}, widget)
-    if field.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", field.auto_id)
-    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    return _widget(context) + _errors(field) + _help(field)
+    return widget_html(field, widget) + _errors(field) + _help(field)
 
 
 def _choice_group(field) -> str:

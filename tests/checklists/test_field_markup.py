@@ -6,9 +6,9 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
 from checklists.element_form import ElementForm
-from checklists.field_markup import field_group
-from checklists.forms import NoteHeaderForm
-from checklists.models import Note
+from checklists.field_markup import field_group, widget_html
+from checklists.forms import CodeLineFormSet, NoteHeaderForm
+from checklists.models import Note, Patient
 from checklists.snapshot import build_definitions
 from procedures.models import ProcedureCode
 from tests.notes import complete_answers
@@ -95,3 +95,36 @@ def test_the_note_header_reads_as_crispy_writes_it(db):
     assert_same_markup(
         lambda: NoteHeaderForm({"header-date_of_service": "2999-01-01"}, prefix="header")
     )
+
+
+def test_the_note_header_lists_patients_as_crispy_does(patient):
+    Patient.objects.create(
+        first_name="O'Brien & <Co>", last_name="Testpatient", date_of_birth=patient.date_of_birth
+    )
+    assert_same_markup(lambda: NoteHeaderForm(prefix="header", initial={"patient": patient.pk}))
+
+
+def test_code_line_widgets_read_as_django_writes_them(catalog):
+    def formsets():
+        filled = {"code": "64640", "units": 2, "side": "left", "modifiers": "LT", "site": "a&b"}
+        yield CodeLineFormSet(prefix="lines", initial=[filled, {"units": 1}])
+        yield CodeLineFormSet(
+            {
+                "lines-TOTAL_FORMS": "2",
+                "lines-INITIAL_FORMS": "0",
+                "lines-0-code": "99999",
+                "lines-0-units": "0",
+                "lines-0-modifiers": "XYZ",
+                "lines-1-code": "64681",
+                "lines-1-units": "1",
+                "lines-1-site": '"quoted" <site>',
+            },
+            prefix="lines",
+        )
+
+    for ours, theirs in zip(formsets(), formsets(), strict=True):
+        for form_ours, form_theirs in zip(ours, theirs, strict=True):
+            for name in form_ours.fields:
+                assert _Tokens(widget_html(form_ours[name])).tokens == (
+                    _Tokens(form_theirs[name].as_widget()).tokens
+                ), name
