@@ -11,6 +11,7 @@ test (benchmarks/load_test.py) then shows what queueing adds on top.
 
 import argparse
 import cProfile
+import datetime
 import os
 import pstats
 import statistics
@@ -46,10 +47,19 @@ CODE = "64681"
 LINE = {"lines-0-code": CODE, "lines-0-units": "1", "lines-0-side": "", "lines-0-modifiers": ""}
 
 
-def prepare(notes):
+def prepare(notes, patients):
     call_command("migrate", verbosity=0)
     call_command("load_catalog", stdout=open(os.devnull, "w"))  # noqa: SIM115
     call_command("seed_demo", notes=notes, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    Patient.objects.bulk_create(  # as many as the load test's practice
+        Patient(
+            first_name=f"Load{n:05d}",
+            last_name="Synthetic",
+            date_of_birth=datetime.date(1940, 1, 1) + datetime.timedelta(days=97 * n),
+            mrn=f"LOAD-{n:05d}",
+        )
+        for n in range(max(0, patients - Patient.objects.count()))
+    )
     user, _ = User.objects.get_or_create(username="profiler", defaults={"last_name": "Profile"})
     user.set_password(PASSWORD)
     user.save()
@@ -153,6 +163,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--notes", type=int, default=300, help="synthetic notes in the list")
+    parser.add_argument("--patients", type=int, default=200)
     parser.add_argument(
         "--profile",
         choices=[
@@ -173,7 +184,7 @@ def main():
     parser.add_argument("--lines", type=int, default=45)
     options = parser.parse_args()
 
-    _, answers = prepare(options.notes)
+    _, answers = prepare(options.notes, options.patients)
     client = Client(HTTP_HOST="127.0.0.1")
     signed_in = client.post("/login/", {"username": "profiler", "password": PASSWORD})
     assert signed_in.status_code == 302, signed_in.status_code
@@ -243,7 +254,8 @@ def main():
         stats = pstats.Stats(profile)
         stats.strip_dirs().sort_stats(options.sort).print_stats(options.lines)
     print(
-        f"\nSingle-user request cost, SQLite, {options.notes} synthetic notes, median of {repeat}"
+        f"\nSingle-user request cost, SQLite, {options.notes} synthetic notes, "
+        f"{options.patients} patients, median of {repeat}"
     )
     print(f"{'request':34} {'median ms':>10} {'min ms':>8} {'queries':>8}")
     for label, median, fastest, queries in table:
