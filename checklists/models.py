@@ -125,8 +125,6 @@ class Note(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     catalog_version = models.CharField(max_length=40)
-    definitions = models.JSONField(default=dict, help_text="Snapshot of the catalog used")
-    answers = models.JSONField(default=dict, blank=True)
 
     # Completeness of the last save (see checklists.completeness).
     required_total = models.PositiveSmallIntegerField(default=0)
@@ -148,6 +146,12 @@ class Note(models.Model):
     )
     attestation = models.TextField(blank=True)
     content_hash = models.CharField("content SHA-256", max_length=64, blank=True)
+
+    # Last, and in this order (migration 0005): SQLite stores a row's columns in order,
+    # and reaching a column after the catalog snapshot (tens of kB) means reading its
+    # overflow pages. The dashboard, the lists and the CSV read the columns above.
+    answers = models.JSONField(default=dict, blank=True)
+    definitions = models.JSONField(default=dict, help_text="Snapshot of the catalog used")
 
     objects = NoteQuerySet.as_manager()
 

@@ -6,4 +6,39 @@ class ReviewConfig(AppConfig):
     verbose_name = "Practice-manager review"
 
     def ready(self):
+        from django.db.models.signals import post_migrate, pre_migrate
+
         from . import signals  # noqa: F401  (closes answered queries)
+
+        pre_migrate.connect(_lift_tally_triggers, sender=self)
+        post_migrate.connect(_ensure_tally_triggers, sender=self)
+
+
+def _tallied_connection(using):
+    from django.db import connections
+
+    from .models import NoteTally
+
+    connection = connections[using]
+    if NoteTally._meta.db_table in connection.introspection.table_names():
+        return connection
+    return None
+
+
+def _lift_tally_triggers(using="default", plan=None, **kwargs):
+    """SQLite rebuilds a table for many schema changes, and a trigger on another table
+    that names the one being rebuilt stops the rebuild: lift them while migrating."""
+    connection = _tallied_connection(using)
+    if plan and connection and connection.vendor == "sqlite":
+        from . import tally_triggers
+
+        tally_triggers.uninstall(connection)
+
+
+def _ensure_tally_triggers(using="default", plan=None, **kwargs):
+    """Put the triggers back after migrating, and recount if they were away."""
+    connection = _tallied_connection(using)
+    if connection:
+        from . import tally_triggers
+
+        tally_triggers.ensure(connection)

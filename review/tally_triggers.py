@@ -309,6 +309,37 @@ def uninstall(connection):
         _run(connection, _postgres_uninstall())
 
 
+def installed(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            return set()
+        return {name for (name,) in cursor.fetchall()}
+
+
+def expected(connection) -> set[str]:
+    if connection.vendor == "sqlite":
+        return set(SQLITE_TRIGGERS)
+    if connection.vendor == "postgresql":
+        return set(POSTGRES_TRIGGERS)
+    return set()
+
+
+def ensure(connection) -> bool:
+    """Reinstall and recount when a trigger is missing; True when that was needed.
+
+    SQLite drops a table's triggers with the table, and Django rebuilds a SQLite table
+    for many schema changes: after every migrate (review.apps), the triggers are checked.
+    """
+    if expected(connection) <= installed(connection):
+        return False
+    rebuild(connection)
+    return True
+
+
 def rebuild(connection):
     """Reinstall the triggers and recount, in one transaction."""
     from django.db import transaction

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('review', '0002_dashboard_indexes'),
-        ('checklists', '0004_note_permissions'),
+        ('checklists', '0005_note_big_columns_last'),
     ]
 
     operations = [

@@ -195,3 +195,39 @@ def test_filters_the_tallies_do_not_key_use_the_notes(rf, manager, notes_over_mo
     assert _figures(rf, manager, {"code": "64681"}, use_tallies=True)["total"][0] == 5
     with pytest.raises(AssertionError):
         _figures(rf, manager, {"status": "draft"}, use_tallies=True)
+
+
+def test_lost_triggers_are_put_back_and_the_tallies_recounted(clinician, patient):
+    make_note(clinician, patient, "64643")
+    tally_triggers.uninstall(connection)
+    make_note(clinician, patient, "64681")  # not counted: no triggers
+    assert tally_triggers.ensure(connection) is True
+    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 2
+    assert tally_triggers.ensure(connection) is False
+    assert_tallies_match_a_recount()
+
+
+def test_rebuild_tallies_reports_what_it_counted(clinician, patient):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_note(clinician, patient, "64643")
+    NoteTally.objects.update(note_count=7)
+    out = StringIO()
+    call_command("rebuild_tallies", stdout=out)
+    assert "Tallies recounted" in out.getvalue()
+    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's row layout")
+def test_the_large_note_columns_are_stored_last():
+    """SQLite reads every column stored after the catalog snapshot through its overflow
+    pages; the dashboard's and the CSV's columns must come before it."""
+    columns = [
+        c.name
+        for c in connection.introspection.get_table_description(
+            connection.cursor(), "checklists_note"
+        )
+    ]
+    assert columns[-2:] == ["answers", "definitions"]
