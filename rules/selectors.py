@@ -67,7 +67,8 @@ class PatientRules:
         return evaluate(facts, self.history, self.packs, payer=self.payer_name)
 
 
-def rules_for_patient(patient_id) -> PatientRules:
+def rules_for_patient(patient_id, history=None) -> PatientRules:
+    """`history`: the patient's signed notes as facts, when the caller has read them."""
     coverage = (
         PatientCoverage.objects.select_related("primary_payer")
         .filter(patient_id=patient_id)
@@ -77,7 +78,7 @@ def rules_for_patient(patient_id) -> PatientRules:
     return PatientRules(
         payer_name=payer.name if payer else "",
         packs=packs_for_payer(payer),
-        history=history_of(patient_id),
+        history=history_of(patient_id) if history is None else history,
     )
 
 

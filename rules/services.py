@@ -21,19 +21,20 @@ def refresh_patient(patient_id) -> int:
     A note's result depends on the patient's other notes (a block signed late, a second
     RF), the payer and the packs, so any of those changing re-checks all of them.
     """
-    context = rules_for_patient(patient_id)
     notes = list(signed_notes(patient_id))
+    history = tuple(NoteFacts.from_note(note) for note in notes)
+    context = rules_for_patient(patient_id, history=history)
     NoteRuleResult.objects.filter(note__patient_id=patient_id).delete()
-    rows = []
-    for note in notes:
-        evaluation = context.evaluate(NoteFacts.from_note(note))
-        NoteRuleStatus.objects.update_or_create(
-            note=note,
-            defaults={
-                "state": evaluation.state,
-                "payer_name": evaluation.payer,
-                "failing": len(evaluation.failing),
-            },
+    statuses, rows = [], []
+    for note, facts in zip(notes, history, strict=True):
+        evaluation = context.evaluate(facts)
+        statuses.append(
+            NoteRuleStatus(
+                note=note,
+                state=evaluation.state,
+                payer_name=evaluation.payer,
+                failing=len(evaluation.failing),
+            )
         )
         rows += [
             NoteRuleResult(
@@ -46,6 +47,14 @@ def refresh_patient(patient_id) -> int:
             )
             for result in evaluation.results
         ]
+    # One statement each, whatever the length of the patient's history (this runs on
+    # every signature).
+    NoteRuleStatus.objects.bulk_create(
+        statuses,
+        update_conflicts=True,
+        unique_fields=["note"],
+        update_fields=["state", "payer_name", "failing", "evaluated_at"],
+    )
     NoteRuleResult.objects.bulk_create(rows)
     return len(notes)
 

@@ -3,6 +3,8 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rules.models import NoteRuleStatus, PatientCoverage, Payer
 from tests.rules.history import DOS, rf_note
@@ -52,3 +54,21 @@ def test_a_coverage_changed_in_the_admin_rechecks_the_patient(
     )
     assert response.status_code == 302, response.content[:500]
     assert NoteRuleStatus.objects.get(note=rf).state == "ready"
+
+
+def test_a_recheck_costs_the_same_queries_however_long_the_history(
+    clinician, medicare_patient, django_assert_num_queries
+):
+    from rules.services import refresh_patient
+    from tests.rules.history import days_before
+
+    rf_note(clinician, medicare_patient, days_before(400))
+    with CaptureQueriesContext(connection) as one:
+        refresh_patient(medicare_patient.pk)
+    for days in (300, 200, 100):
+        rf_note(clinician, medicare_patient, days_before(days))
+    with django_assert_num_queries(len(one)):
+        assert refresh_patient(medicare_patient.pk) == 4
+    states = NoteRuleStatus.objects.filter(note__patient=medicare_patient)
+    assert states.count() == 4
+    assert states.order_by("note__date_of_service").last().state == "not_ready"
