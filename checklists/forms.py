@@ -39,8 +39,8 @@ class NoteHeaderForm(forms.ModelForm):
 
 def code_choices():
     return [("", "—")] + [
-        (c.code, f"{c.code} · {c.title}")
-        for c in ProcedureCode.objects.active().only("code", "title")
+        (code, f"{code} · {title}")
+        for code, title in ProcedureCode.objects.active().values_list("code", "title")
     ]
 
 

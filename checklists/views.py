@@ -40,6 +40,8 @@ def note_list(request):
         notes = notes.filter(clinician=request.user)
     notes = (
         notes.select_related("patient", "clinician")
+        # The list shows neither: decoding 50 snapshots was most of its time.
+        .defer("definitions", "answers")
         .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.only("note_id", "code")))
         .annotate(
             draft_first=Case(
