@@ -185,6 +185,8 @@ def main():
     options = parser.parse_args()
 
     _, answers = prepare(options.notes, options.patients)
+    import config.wsgi  # noqa: F401 - what the server does at start-up (views, garbage collector)
+
     client = Client(HTTP_HOST="127.0.0.1")
     signed_in = client.post("/login/", {"username": "profiler", "password": PASSWORD})
     assert signed_in.status_code == 302, signed_in.status_code
