@@ -169,14 +169,17 @@ def main():
         choices=[
             "healthz",
             "new",
+            "create",
             "edit",
             "autosave",
             "save",
             "detail",
+            "signpage",
             "list",
+            "review",
             "sign",
             "pdf",
-            "review",
+            "signed",
         ],
         help="print the cProfile of this request instead of timing all of them",
     )
@@ -212,23 +215,30 @@ def main():
             setup()
         measure(label, action, times, table, profile)
 
-    run("healthz", "GET /healthz", lambda: client.get("/healthz"))
-    run("new", "GET /notes/new/", lambda: client.get("/notes/new/"))
-    run("edit", "GET /notes/<id>/edit/", lambda: client.get(f"/notes/{journey.note_id}/edit/"))
-    run("autosave", "POST /notes/<id>/autosave/", journey.autosave)
-    run("save", "POST /notes/<id>/edit/", journey.save_full, setup=journey.new_note)
-    run("detail", "GET /notes/<id>/ (draft)", lambda: client.get(f"/notes/{journey.note_id}/"))
-    run("list", "GET /notes/?scope=all", lambda: client.get("/notes/?scope=all"))
-    manager = Client(HTTP_HOST="127.0.0.1")
-    manager.post("/login/", {"username": "manager", "password": "demo-manager-pass"})
-    run("review", "GET /review/ (manager)", lambda: manager.get("/review/"))
-
     def sign_once():
         journey.sign()
 
     def prepare_sign():
         journey.new_note()
         journey.save_full()
+
+    run("healthz", "GET /healthz", lambda: client.get("/healthz"))
+    run("new", "GET /notes/new/", lambda: client.get("/notes/new/"))
+    run("create", "POST /notes/new/", journey.new_note)
+    run("edit", "GET /notes/<id>/edit/", lambda: client.get(f"/notes/{journey.note_id}/edit/"))
+    run("autosave", "POST /notes/<id>/autosave/", journey.autosave)
+    run("save", "POST /notes/<id>/edit/", journey.save_full, setup=journey.new_note)
+    run("detail", "GET /notes/<id>/ (draft)", lambda: client.get(f"/notes/{journey.note_id}/"))
+    run(
+        "signpage",
+        "GET /notes/<id>/sign/",
+        lambda: client.get(f"/notes/{journey.note_id}/sign/"),
+        setup=prepare_sign,
+    )
+    run("list", "GET /notes/?scope=all", lambda: client.get("/notes/?scope=all"))
+    manager = Client(HTTP_HOST="127.0.0.1")
+    manager.post("/login/", {"username": "manager", "password": "demo-manager-pass"})
+    run("review", "GET /review/ (manager)", lambda: manager.get("/review/"))
 
     if not options.profile or options.profile == "sign":
         for _ in range(min(repeat, 8)):
@@ -251,6 +261,7 @@ def main():
         times=min(repeat, 10),
         setup=fresh_signed,
     )
+    run("signed", "GET /notes/<id>/ (signed)", lambda: client.get(f"/notes/{journey.note_id}/"))
 
     if profile is not None:
         stats = pstats.Stats(profile)
