@@ -23,7 +23,10 @@ def readable_notes(user):
 def get_note_for_user(request, pk, *, edit=False) -> Note:
     """The note, or 404 when the user may not see it, 403 when they may see but not edit."""
     note = get_object_or_404(
-        readable_notes(request.user).select_related("patient", "clinician", "signed_by"),
+        # Every note page reads the lines several times (title, checks, body): once here.
+        readable_notes(request.user)
+        .select_related("patient", "clinician", "signed_by")
+        .prefetch_related("lines"),
         pk=pk,
     )
     if edit and (
