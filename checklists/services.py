@@ -69,10 +69,22 @@ def _store_results(note, lines):
     note.recommended_missing = result.recommended_missing
     note.completeness = result.percent
     note.coding_problems = len(blocking(coding_problems(note, lines)))
-    NoteGap.objects.filter(note=note).delete()
+    # Write only the gaps that changed: an autosave closes one or two of thirty, and each
+    # gap row written also moves the dashboard's tallies (review/tally_triggers.py).
+    wanted = {(g.key, g.label, g.requirement) for g in result.missing}
+    stored = {
+        (key, label, requirement): pk
+        for pk, key, label, requirement in NoteGap.objects.filter(note=note).values_list(
+            "pk", "element_key", "label", "requirement"
+        )
+    }
+    closed = [pk for gap, pk in stored.items() if gap not in wanted]
+    if closed:
+        NoteGap.objects.filter(pk__in=closed).delete()
     NoteGap.objects.bulk_create(
         NoteGap(note=note, element_key=g.key, label=g.label, requirement=g.requirement)
         for g in result.missing
+        if (g.key, g.label, g.requirement) not in stored
     )
 
 

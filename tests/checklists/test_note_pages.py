@@ -114,6 +114,42 @@ def test_completeness_is_stored_on_save_for_lists_and_review(clinician, patient)
     assert note.completeness == 100 // note.required_total
 
 
+def test_each_save_leaves_exactly_the_missing_elements_as_gaps(clinician, patient):
+    from checklists import services
+
+    def gaps(note):
+        rows = NoteGap.objects.filter(note=note).values_list(
+            "pk", "element_key", "label", "requirement"
+        )
+        return {key: (pk, label, requirement) for pk, key, label, requirement in rows}
+
+    def missing(note):
+        result = services.completeness(note)
+        return {g.key: (g.label, g.requirement) for g in result.missing}
+
+    note = make_note(clinician, patient, "64681")
+    before = gaps(note)
+    assert {k: v[1:] for k, v in before.items()} == missing(note)
+    # Technique "chemical" documents one gap and opens the neurolytic agent's.
+    note = services.save_note(
+        note,
+        version=note.version,
+        answers={"technique": {"value": "chemical"}},
+        actor=clinician,
+    )
+    after = gaps(note)
+    assert {k: v[1:] for k, v in after.items()} == missing(note)
+    assert "technique" not in after and "neurolytic_agent" in after
+    unchanged = set(before) & set(after)
+    assert unchanged and all(before[k] == after[k] for k in unchanged)  # rows left alone
+    # New codes bring new elements and requirements: the gaps follow.
+    lines = [{"code": "64640", "units": 1, "modifiers": ["LT"], "side": "left", "site": "x"}]
+    note = services.save_note(
+        note, version=note.version, answers=note.answers, lines=lines, actor=clinician
+    )
+    assert {k: v[1:] for k, v in gaps(note).items()} == missing(note)
+
+
 def test_saving_a_draft_stores_answers_and_audits_the_change(clinician_client, clinician, patient):
     note = make_note(clinician, patient, "64681")
     data = edit_post(
