@@ -121,9 +121,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2 at a lower CPU priority, so signing does not slow everybody's pages.
+    "config.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# How much lower PDF rendering and password hashing run (config/low_priority.py); 0 = not.
+LOW_PRIORITY_NICENESS = env.int("LOW_PRIORITY_NICENESS", default=10)
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user before the password is checked.
     "axes.backends.AxesStandaloneBackend",

@@ -15,6 +15,8 @@ from django.utils import timezone
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
+from config import low_priority
+
 from ..canonical import FORMAT
 from .checklist_context import checklist_context
 from .fetcher import STATIC_BASE, StaticFilesFetcher
@@ -41,6 +43,11 @@ def font_config() -> FontConfiguration:
 
 
 def write_pdf(html: str, *, attachments=(), variant=PDF_VARIANT) -> bytes:
+    # The CPU-heavy part, at a lower priority so other people's pages go first.
+    return low_priority.run(_write_pdf, html, attachments, variant)
+
+
+def _write_pdf(html, attachments, variant) -> bytes:
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesFetcher())
     return document.write_pdf(
         stylesheets=[print_stylesheet()],
