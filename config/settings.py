@@ -108,6 +108,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Each server process keeps its connection between requests (checked before reuse):
+# PostgreSQL starts a backend process per connection, and opening one per request made
+# every page about 10 ms slower (DATABASE_URL's ?conn_max_age= still wins).
+DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
