@@ -1,10 +1,11 @@
 """Database side of benchmarks/load_test.py, run in its own process.
 
-    python benchmarks/load_test_db.py prepare CLINICIANS MANAGERS PASSWORD
+    python benchmarks/load_test_db.py prepare CLINICIANS MANAGERS PASSWORD [--patients N]
     python benchmarks/load_test_db.py verify < acknowledged.json
 Both print one JSON line.
 """
 
+import datetime
 import json
 import os
 import sys
@@ -18,7 +19,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import CommandError, call_command  # noqa: E402
 
+from checklists.completeness import applicable_elements  # noqa: E402
 from checklists.models import Note, Patient  # noqa: E402
 from checklists.roles import CLINICIAN, MANAGER  # noqa: E402
 from checklists.snapshot import build_definitions  # noqa: E402
@@ -27,7 +30,7 @@ from tests.notes import complete_answers  # noqa: E402
 CODES = ("64681", "64640", "64632")
 
 
-def prepare(clinicians, managers, password):
+def prepare(clinicians, managers, password, patients):
     for role, names in (
         (CLINICIAN, [f"clin{i:02d}" for i in range(clinicians)]),
         (MANAGER, [f"mgr{i}" for i in range(managers)]),
@@ -40,6 +43,18 @@ def prepare(clinicians, managers, password):
             user.set_password(password)
             user.save()
             user.groups.add(group)
+    # A practice's patient list, not the six demo patients: with six, every signature
+    # re-checks the payer rules of a history that grows by a note a second.
+    missing = patients - Patient.objects.count()
+    Patient.objects.bulk_create(
+        Patient(
+            first_name=f"Load{n:05d}",
+            last_name="Synthetic",
+            date_of_birth=datetime.date(1940, 1, 1) + datetime.timedelta(days=97 * n),
+            mrn=f"LOAD-{n:05d}",
+        )
+        for n in range(max(0, missing))
+    )
     answers = {}
     for code in CODES:
         filled = complete_answers(build_definitions([code]), "chemical")
@@ -53,21 +68,39 @@ def _comparable(values: dict) -> dict:
 
 
 def verify(acknowledged: dict):
-    notes = Note.objects.filter(pk__in=[int(pk) for pk in acknowledged])
+    saved = acknowledged["saved"]
+    notes = Note.objects.filter(pk__in=[int(pk) for pk in saved])
     mismatch = []
     for note in notes:
         stored = {k: v["value"] for k, v in note.answers.items() if "value" in v}
-        sent = acknowledged[str(note.pk)]
-        if note.is_signed:  # signing drops answers whose condition no longer applies
-            sent = {k: v for k, v in sent.items() if k in stored}
+        sent = saved[str(note.pk)]
+        if note.is_signed:
+            # Signing drops the answers whose condition no longer applies, and only those.
+            answered = {k: {"value": v} for k, v in sent.items()}
+            kept = {e["key"] for e in applicable_elements(note.definitions["elements"], answered)}
+            sent = {k: v for k, v in sent.items() if k in kept}
         if _comparable(stored) != _comparable(sent):
             mismatch.append(note.pk)
-    return {"checked": len(acknowledged), "found": notes.count(), "mismatch": mismatch[:10]}
+    signed = Note.objects.filter(pk__in=acknowledged["signed"]).exclude(status=Note.Status.DRAFT)
+    try:
+        call_command("verify_audit", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        audit = "intact"
+    except CommandError as error:
+        audit = str(error)
+    return {
+        "checked": len(saved),
+        "found": notes.count(),
+        "mismatch": mismatch[:10],
+        "signed_checked": len(acknowledged["signed"]),
+        "signed_found": signed.count(),
+        "audit": audit,
+    }
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "prepare":
-        result = prepare(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+        patients = int(sys.argv[6]) if sys.argv[5:6] == ["--patients"] else 6
+        result = prepare(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], patients)
     else:
         result = verify(json.load(sys.stdin))
     print(json.dumps(result))
