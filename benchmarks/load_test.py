@@ -36,9 +36,11 @@ Think time (--think):
 
 Serving: 8 sync gunicorn workers, --preload, --max-requests 1000 (jitter 100).
 - Sync workers: one request per process, and the kernel hands a new connection to an
-  idle process. With gthread (3 processes x 4 or 8 threads), a page shares its process's
+  idle process. With gthread (3 processes x 8 threads), a page shares its process's
   interpreter lock with whatever else runs there, a PDF being laid out for instance:
-  pages took about twice as long (p50) in our runs.
+  under stress, pages and saves took 15-45 % longer at the median and up to twice as long
+  at p95 (it used half the memory). gthread with --max-requests also drops the kept-alive
+  connections of a recycled worker: the clients saw errors.
 - Eight on 2 cores, because PDF rendering and the Argon2 password check at signing run
   at a lower CPU priority (config/low_priority.py) and so take longer on a busy machine,
   holding their worker meanwhile; eight leave idle workers for pages and saves. Without
