@@ -192,16 +192,19 @@ class Missing:
 # Grouped first, labelled after: the label is read for each of the few result rows, not
 # for each of the (many) gaps, so the count is answered from an index alone. The label is
 # the catalog's (the note's own when the catalog dropped the element), as in review.tallied.
-MISSING_SQL = """
-SELECT x.element_key, x.requirement, x.notes,
-       COALESCE(
+# The label is the catalog's (the note's own when the catalog dropped the element), read
+# for each of the few result rows `x` only; review.tallied asks the same.
+MISSING_LABEL_SQL = """COALESCE(
          (SELECT e.label FROM procedures_documentationelement e WHERE e.key = x.element_key),
          (SELECT g2.label FROM checklists_notegap g2
            WHERE g2.element_key = x.element_key AND g2.requirement = x.requirement
            LIMIT 1)
-       ) AS label
+       )"""
+
+MISSING_SQL = f"""
+SELECT x.element_key, x.requirement, x.notes, {MISSING_LABEL_SQL} AS label
   FROM (SELECT element_key, requirement, COUNT(*) AS notes
-          FROM checklists_notegap {where}
+          FROM checklists_notegap {{where}}
          GROUP BY element_key, requirement) x
 """
 
@@ -220,9 +223,16 @@ def missing_elements(notes, *, of: int) -> list[Missing]:
     with connection.cursor() as cursor:
         cursor.execute(MISSING_SQL.format(where=where), params)
         rows = cursor.fetchall()
+    return missing_items(rows, of=of)
+
+
+def missing_items(rows, *, of: int) -> list[Missing]:
+    """(element_key, requirement, notes, label) rows as Missing, required first, then most
+    often missing; elements no note misses are left out."""
     items = [
         Missing(key, label or key, requirement, count, of)
         for key, requirement, count, label in rows
+        if count
     ]
     return sorted(items, key=lambda m: (m.requirement != "required", -m.notes, m.label))
 

@@ -18,7 +18,7 @@ from django.db.models import Count, IntegerField, Q, Sum, Value
 from checklists.models import CodeLine, Note, NoteGap
 
 from .models import CodeTally, GapTally, NoteTally
-from .selectors import Group, Missing, open_query_note_ids
+from .selectors import MISSING_LABEL_SQL, Group, Missing, missing_items, open_query_note_ids
 
 TALLIED_FILTERS = frozenset({"dos_from", "dos_to", "clinician", "place", "status", "completeness"})
 
@@ -195,15 +195,9 @@ def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
     return sorted(groups, key=lambda g: (-g.notes, g.key))
 
 
-# Labels from the catalog (the note's own snapshot label when the catalog dropped the
-# element), looked up for the few result rows only.
-MISSING_SQL = """
-SELECT x.element_key, x.requirement, SUM(x.notes) AS notes,
-       COALESCE(
-         (SELECT e.label FROM procedures_documentationelement e WHERE e.key = x.element_key),
-         (SELECT g.label FROM checklists_notegap g WHERE g.element_key = x.element_key LIMIT 1)
-       ) AS label
-  FROM ({parts}) x
+MISSING_SQL = f"""
+SELECT x.element_key, x.requirement, SUM(x.notes) AS notes, {MISSING_LABEL_SQL} AS label
+  FROM ({{parts}}) x
  GROUP BY x.element_key, x.requirement
 """
 
@@ -231,9 +225,4 @@ def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    items = [
-        Missing(key, label or key, requirement, count, of)
-        for key, requirement, count, label in rows
-        if count
-    ]
-    return sorted(items, key=lambda m: (m.requirement != "required", -m.notes, m.label))
+    return missing_items(rows, of=of)
