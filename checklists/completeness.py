@@ -24,6 +24,9 @@ class Completeness:
     recommended_total: int
     recommended_done: int
     missing: tuple[Gap, ...]
+    # (key, status) for every element that applies and is documented or counted as missing,
+    # in catalog order; stored on the note (Note.element_status) for the review's CSV.
+    statuses: tuple[tuple[str, str], ...] = ()
 
     @property
     def required_missing(self) -> int:
@@ -42,6 +45,10 @@ class Completeness:
     @property
     def is_complete(self) -> bool:
         return self.required_done == self.required_total
+
+    @property
+    def element_status(self) -> dict[str, str]:
+        return dict(self.statuses)
 
     @property
     def missing_required(self) -> tuple[Gap, ...]:
@@ -68,6 +75,19 @@ def is_documented(element: dict, answer: dict | None) -> bool:
     if has_value(answer.get("value")):
         return True
     return bool(element.get("allow_na")) and has_value(answer.get("na_reason"))
+
+
+def status(element: dict, answer: dict | None) -> str | None:
+    """How the element stands, in words a spreadsheet reader understands: "documented",
+    "not applicable: <reason>", "missing (required)" or "missing (recommended)"; None for an
+    unanswered element that is neither required nor recommended."""
+    if answer and has_value(answer.get("value")):
+        return "documented"
+    if is_documented(element, answer):
+        return f"not applicable: {str(answer['na_reason']).strip()}"
+    if element["requirement"] in ("required", "recommended"):
+        return f"missing ({element['requirement']})"
+    return None
 
 
 def _condition_met(condition: dict, answers: dict) -> bool:
@@ -105,12 +125,17 @@ def applicable_elements(elements: list[dict], answers: dict) -> list[dict]:
 def assess(elements: list[dict], answers: dict) -> Completeness:
     counts = {"required": [0, 0], "recommended": [0, 0]}
     missing = []
+    statuses = []
     for element in applicable_elements(elements, answers):
+        answer = answers.get(element["key"])
+        state = status(element, answer)
+        if state:
+            statuses.append((element["key"], state))
         requirement = element["requirement"]
         if requirement not in counts:
             continue
         counts[requirement][0] += 1
-        if is_documented(element, answers.get(element["key"])):
+        if is_documented(element, answer):
             counts[requirement][1] += 1
         else:
             missing.append(Gap(element["key"], element["label"], element["section"], requirement))
@@ -120,4 +145,5 @@ def assess(elements: list[dict], answers: dict) -> Completeness:
         recommended_total=counts["recommended"][0],
         recommended_done=counts["recommended"][1],
         missing=tuple(missing),
+        statuses=tuple(statuses),
     )

@@ -144,6 +144,7 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                     recommended_missing=result.recommended_missing,
                     completeness=result.percent,
                     coding_problems=len(problems),
+                    element_status=result.element_status,
                 )
                 if signable and rng.random() < 0.8:
                     note.status = Note.Status.SIGNED

@@ -147,8 +147,13 @@ class Note(models.Model):
     attestation = models.TextField(blank=True)
     content_hash = models.CharField("content SHA-256", max_length=64, blank=True)
 
-    # Last, and in this order (migration 0005): SQLite stores a row's columns in order,
-    # and reaching a column after the catalog snapshot (tens of kB) means reading its
+    # Each element's status after the last save ("documented", "not applicable: <reason>",
+    # "missing (required)"...), from checklists.completeness: what the review's CSV prints,
+    # read without decoding the answers.
+    element_status = models.JSONField(default=dict, blank=True, editable=False)
+
+    # Last, and in this order (migrations 0005, 0007): SQLite stores a row's columns in
+    # order, and reaching a column after the catalog snapshot (tens of kB) means reading its
     # overflow pages. The dashboard, the lists and the CSV read the columns above.
     answers = models.JSONField(default=dict, blank=True)
     definitions = models.JSONField(default=dict, help_text="Snapshot of the catalog used")

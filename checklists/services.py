@@ -69,6 +69,7 @@ def _store_results(note, lines):
     note.recommended_missing = result.recommended_missing
     note.completeness = result.percent
     note.coding_problems = len(blocking(coding_problems(note, lines)))
+    note.element_status = result.element_status
     # Write only the gaps that changed: an autosave closes one or two of thirty, and each
     # gap row written also moves the dashboard's tallies (review/tally_triggers.py).
     wanted = {(g.key, g.label, g.requirement) for g in result.missing}

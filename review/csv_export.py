@@ -15,7 +15,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from checklists.models import CodeLine, Note, NoteGap
+from checklists.models import CodeLine, Note
 from procedures.models import DocumentationElement
 
 from .models import DocumentationQuery
@@ -65,23 +65,6 @@ def _line_text(code, units, modifiers, side, site) -> str:
     return " ".join(parts)
 
 
-# A falsy value of these types is an empty answer; 0 and False are answers.
-EMPTY_TYPES = (str, list, dict)
-
-
-def _answer_statuses(answers, position, elements) -> None:
-    """Fill `elements` (cells by catalog position) from the note's answers."""
-    for key, answer in answers.items():
-        index = position.get(key)
-        if index is None or not answer:
-            continue
-        value = answer.get("value")
-        if value or (value is not None and type(value) not in EMPTY_TYPES):
-            elements[index] = "documented"
-        elif answer.get("na_reason"):
-            elements[index] = safe_cell(f"not applicable: {answer['na_reason']}")
-
-
 NOTE_FIELDS = (
     "pk",
     "patient__last_name",
@@ -98,8 +81,9 @@ NOTE_FIELDS = (
     "required_missing",
     "recommended_missing",
     "coding_problems",
-    # As text, decoded by orjson: the JSON field's own decoder is most of the export's time.
-    "answers_text",
+    # As text, decoded by orjson (the JSON field's own decoder is slower): the statuses
+    # the note's last save stored, so the export never decodes answers.
+    "status_text",
 )
 
 
@@ -109,7 +93,7 @@ def _chunks(notes):
     ordered = (
         notes.order_by("pk")
         .annotate(
-            answers_text=Cast("answers", TextField()),
+            status_text=Cast("element_status", TextField()),
             # ISO already, in both databases: no date object made and formatted per row.
             dos_text=Cast("date_of_service", TextField()),
         )
@@ -131,10 +115,44 @@ def _in_chunk(ids):
     return Q(note_id__in=ids)
 
 
+class ElementCells:
+    """The element cells of a note, from its stored statuses (JSON text). Notes with the
+    same statuses share one text (a complete note of a code, most often), so the cells
+    are worked out once per distinct text, up to LIMIT texts."""
+
+    LIMIT = 5000
+
+    def __init__(self, columns):
+        self.position = {key: index for index, (key, _) in enumerate(columns)}
+        self.empty = ("",) * len(columns)
+        self.seen: dict[str, tuple] = {}
+
+    def __call__(self, text) -> tuple:
+        cells = self.seen.get(text)
+        if cells is None:
+            cells = self._cells(text)
+            if len(self.seen) < self.LIMIT:
+                self.seen[text] = cells
+        return cells
+
+    def _cells(self, text) -> tuple:
+        if not text or text == "{}":
+            return self.empty
+        cells = list(self.empty)
+        for key, status in orjson.loads(text).items():
+            index = self.position.get(key)
+            if index is not None:
+                cells[index] = safe_cell(status)
+        return tuple(cells)
+
+
 def note_rows(notes, columns):
-    """Rows (lists of cells) for `notes`: three queries per CHUNK notes, no model objects."""
+    """Rows (lists of cells) for `notes`: two queries per CHUNK notes, no model objects."""
     open_notes = set(DocumentationQuery.objects.open().values_list("note_id", flat=True))
-    position = {key: index for index, (key, _) in enumerate(columns)}
+    element_cells = ElementCells(columns)
+    # Sets of code lines and clinicians repeat across notes: their cells are made once.
+    line_cells: dict[tuple, tuple] = {}
+    names: dict[tuple, str] = {}
     status_names = dict(Note.Status.choices)
     for page in _chunks(notes):
         ids = [row[0] for row in page]
@@ -145,13 +163,8 @@ def note_rows(notes, columns):
             .annotate(modifiers_text=Cast("modifiers", TextField()))
             .values_list("note_id", "code", "units", "modifiers_text", "side", "site")
         ):
-            modifiers = orjson.loads(modifiers) if modifiers != "[]" else ()
+            modifiers = tuple(orjson.loads(modifiers)) if modifiers != "[]" else ()
             lines.setdefault(note_id, []).append((code, units, modifiers, side, site))
-        gaps: dict[int, list] = {}
-        for note_id, key, requirement in NoteGap.objects.filter(_in_chunk(ids)).values_list(
-            "note_id", "element_key", "requirement"
-        ):
-            gaps.setdefault(note_id, []).append((key, requirement))
         for (
             pk,
             last_name,
@@ -168,15 +181,22 @@ def note_rows(notes, columns):
             required_missing,
             recommended_missing,
             coding_problems,
-            answers,
+            statuses,
         ) in page:
-            note_lines = lines.get(pk, [])
-            elements = [""] * len(columns)
-            if answers and answers != "{}":
-                _answer_statuses(orjson.loads(answers), position, elements)
-            for key, requirement in gaps.get(pk, ()):
-                if key in position:
-                    elements[position[key]] = f"missing ({requirement})"
+            note_lines = tuple(lines.get(pk, ()))
+            code_cells = line_cells.get(note_lines)
+            if code_cells is None:
+                code_cells = (
+                    " ".join(line[0] for line in note_lines),
+                    safe_cell("; ".join(_line_text(*line) for line in note_lines)),
+                )
+                if len(line_cells) < ElementCells.LIMIT:
+                    line_cells[note_lines] = code_cells
+            clinician = names.get((clinician_first, clinician_last, username))
+            if clinician is None:
+                clinician = names[clinician_first, clinician_last, username] = safe_cell(
+                    f"{clinician_first} {clinician_last}".strip() or username
+                )
             yield [
                 pk,
                 safe_cell(last_name),
@@ -184,7 +204,7 @@ def note_rows(notes, columns):
                 safe_cell(mrn),
                 dos,
                 place,
-                safe_cell(f"{clinician_first} {clinician_last}".strip() or username),
+                clinician,
                 status_names.get(status, status),
                 timezone.localtime(signed_at).isoformat() if signed_at else "",
                 completeness,
@@ -192,9 +212,8 @@ def note_rows(notes, columns):
                 recommended_missing,
                 coding_problems,
                 int(pk in open_notes),
-                " ".join(line[0] for line in note_lines),
-                safe_cell("; ".join(_line_text(*line) for line in note_lines)),
-                *elements,
+                *code_cells,
+                *element_cells(statuses),
             ]
 
 

@@ -138,3 +138,29 @@ def test_chained_conditions_retire_together():
     switched = {"technique": {"value": "thermal_rf"}, "agent": {"value": "ethanol"}}
     missing = [g.key for g in assess(elements, switched).missing]
     assert "agent" not in missing and "ethanol" not in missing
+
+
+def test_each_element_that_applies_gets_a_status_in_catalog_order():
+    answers = {
+        "consent": {"na_reason": "patient refused"},  # consent does not allow n/a
+        "technique": {"value": "thermal_rf"},
+        "phenol": {"value": "6"},  # retired by the switch to RF
+        "temperature": {"value": 85},
+        "contrast": {"na_reason": " Iodinated contrast allergy "},
+        "pain_after": {"value": "   "},
+    }
+    assert list(assess(ELEMENTS, answers).statuses) == [
+        ("consent", "missing (required)"),
+        ("technique", "documented"),
+        ("temperature", "documented"),
+        ("contrast", "not applicable: Iodinated contrast allergy"),
+        ("pain_after", "missing (recommended)"),
+    ]
+
+
+def test_an_answered_information_element_is_documented_and_an_empty_one_has_no_status():
+    assert (
+        assess(ELEMENTS, {"remarks": {"value": "tolerated well"}}).element_status["remarks"]
+        == "documented"
+    )
+    assert "remarks" not in assess(ELEMENTS, {}).element_status

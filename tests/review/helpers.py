@@ -50,6 +50,7 @@ def clone_notes(template, count, *, start=None):
             recommended_total=template.recommended_total,
             recommended_missing=template.recommended_missing,
             completeness=template.completeness,
+            element_status=template.element_status,
         )
         notes.append(note)
     Note.objects.bulk_create(notes)

@@ -1,12 +1,17 @@
 import csv
+import importlib
 import io
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from checklists.models import AuditEvent, Patient
-from review.csv_export import safe_cell
+from checklists import services
+from checklists.models import AuditEvent, Note, Patient
+from review.csv_export import element_columns, safe_cell
 from tests.notes import make_note, sign
 
 from .helpers import make_note_missing, required_keys
@@ -102,3 +107,30 @@ def test_it_audits_the_csv_export(manager_client, manager, catalog):
 
 def test_it_refuses_the_csv_to_a_clinician(clinician_client, catalog):
     assert clinician_client.get(URL).status_code == 403
+
+
+def test_element_cells_are_the_statuses_the_last_save_stored(
+    manager_client, clinician, patient, catalog
+):
+    note = make_note(clinician, patient, "64681", complete=True)
+    element = next(e for e in note.definitions["elements"] if e.get("allow_na"))
+    answers = note.answers | {element["key"]: {"na_reason": "Not indicated"}}
+    note = services.save_note(note, version=note.version, answers=answers, actor=clinician)
+
+    header, row = _rows(manager_client.get(URL))
+    cells = dict(zip(header, row, strict=True))
+    assert cells[f"{element['label']} [{element['key']}]"] == "not applicable: Not indicated"
+    element_cells = {cells[f"{label} [{key}]"] for key, label in element_columns()}
+    assert element_cells == {"", "documented", "not applicable: Not indicated"}
+
+
+def test_migration_0007_stores_the_statuses_of_existing_notes(clinician, patient, catalog):
+    migration = importlib.import_module("checklists.migrations.0007_note_element_status")
+    probe = make_note(clinician, patient, "64681", complete=True)
+    note = make_note_missing(clinician, patient, "64681", missing=required_keys(probe, 2))
+    stored = dict(Note.objects.values_list("pk", "element_status"))
+    assert list(stored[note.pk].values()).count("missing (required)") == 2
+    Note.objects.update(element_status={})
+
+    migration.fill_statuses(apps, SimpleNamespace(connection=connection))
+    assert dict(Note.objects.values_list("pk", "element_status")) == stored
