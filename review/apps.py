@@ -17,10 +17,11 @@ class ReviewConfig(AppConfig):
 def _tallied_connection(using):
     from django.db import connections
 
-    from .models import NoteTally
+    from .models import GapCodeTally
 
+    # The newest tally table: the triggers of this code keep every tally up to it.
     connection = connections[using]
-    if NoteTally._meta.db_table in connection.introspection.table_names():
+    if GapCodeTally._meta.db_table in connection.introspection.table_names():
         return connection
     return None
 

@@ -225,3 +225,89 @@ class GapTally(Tally):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.element_key} {self.status}: {self.note_count}"
+
+
+class NoteCodeTally(Tally):
+    """NoteTally for the notes that bill a code (a note counts once under each of its
+    codes): the dashboard's summary and clinicians when it is filtered by code."""
+
+    code = models.CharField(max_length=5)
+    day = models.DateField()
+    days_to_sign = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                # The code first: a filtered dashboard reads one code's rows.
+                fields=[
+                    "code",
+                    "day",
+                    "clinician_id",
+                    "place",
+                    "status",
+                    "complete",
+                    "days_to_sign",
+                ],
+                name="review_notecodetally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.day} clinician {self.clinician_id}: {self.note_count}"
+
+
+class CodePairTally(Tally):
+    """Notes per month billing both `code` and `other_code` (the pair of a code with itself
+    too): the per-code table of a dashboard filtered by `code`."""
+
+    code = models.CharField(max_length=5)
+    other_code = models.CharField(max_length=5)
+    month = models.DateField(help_text="first day of the month")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "code",
+                    "month",
+                    "clinician_id",
+                    "place",
+                    "status",
+                    "complete",
+                    "other_code",
+                ],
+                name="review_codepairtally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.code} with {self.other_code}: {self.note_count}"
+
+
+class GapCodeTally(Tally):
+    """GapTally for the notes that bill a code: missing elements of a filtered dashboard."""
+
+    code = models.CharField(max_length=5)
+    month = models.DateField(help_text="first day of the month")
+    element_key = models.CharField(max_length=60)
+    requirement = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "code",
+                    "month",
+                    "clinician_id",
+                    "place",
+                    "status",
+                    "complete",
+                    "element_key",
+                    "requirement",
+                ],
+                name="review_gapcodetally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.code} {self.element_key}: {self.note_count}"

@@ -1,8 +1,10 @@
 """The dashboard's figures read from the tallies: sums over a few thousand rows at most.
 
 The same figures as review.selectors, which aggregates the notes themselves; the dashboard
-uses these whenever every active filter is one the tallies are keyed by (dates,
-clinician, place, status, complete or not), and the selectors otherwise. Codes and
+uses these whenever every active filter is one the tallies are keyed by (dates, code,
+clinician, place, status, complete or not), and the selectors otherwise. A code filter
+reads the per-code tallies: notes and gaps under each code a note bills, and pairs of
+codes billed together for the per-code table. Codes and
 missing elements are tallied per month: a date range that cuts a month counts that
 month's notes directly, in the same query (UNION ALL), so the answer is exact for any
 range. Query counts are the selectors' own: one per figure.
@@ -13,14 +15,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
 
 from checklists.models import CodeLine, Note, NoteGap
 
-from .models import CodeTally, GapTally, NoteTally
+from .models import CodePairTally, CodeTally, GapCodeTally, GapTally, NoteCodeTally, NoteTally
 from .selectors import MISSING_LABEL_SQL, Group, Missing, missing_items, open_query_note_ids
 
-TALLIED_FILTERS = frozenset({"dos_from", "dos_to", "clinician", "place", "status", "completeness"})
+TALLIED_FILTERS = frozenset(
+    {"dos_from", "dos_to", "code", "clinician", "place", "status", "completeness"}
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Scope:
 
     dos_from: datetime.date | None = None
     dos_to: datetime.date | None = None
+    code: str | None = None
     clinician: str | None = None
     place: str | None = None
     status: str | None = None
@@ -42,7 +47,7 @@ class Scope:
         return cls(**{name: cleaned.get(name) or None for name in TALLIED_FILTERS})
 
     def dimensions(self) -> Q:
-        q = Q()
+        q = Q(code=self.code) if self.code else Q()
         if self.clinician:
             q &= Q(clinician_id=int(self.clinician))
         if self.place:
@@ -113,7 +118,8 @@ def by_clinician(
     cutoff = today - datetime.timedelta(days=older_days)
     draft = Q(status=Note.Status.DRAFT)
     tallied = (
-        NoteTally.objects.filter(scope.days())
+        (NoteCodeTally if scope.code else NoteTally)
+        .objects.filter(scope.days())
         .values("clinician_id", "days_to_sign")
         .annotate(
             notes=Sum("note_count"),
@@ -161,17 +167,19 @@ def by_clinician(
 
 def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
     """One query: whole months from the tallies, cut months from the notes' code lines."""
-    rows = (
-        CodeTally.objects.filter(scope.whole_months())
-        .values("code")
-        .annotate(notes=Sum("note_count"), complete=Sum("note_count", filter=Q(complete=True)))
+    if scope.code:  # the filtered code and the codes billed with it
+        rows = CodePairTally.objects.filter(scope.whole_months()).values(code_=F("other_code"))
+    else:
+        rows = CodeTally.objects.filter(scope.whole_months()).values(code_=F("code"))
+    rows = rows.annotate(
+        notes=Sum("note_count"), complete=Sum("note_count", filter=Q(complete=True))
     )
     edges = scope.edge_notes(notes)
     if edges is not None:
         counted = (
             CodeLine.objects.filter(note_id__in=edges.values("pk"))
             .order_by()
-            .values("code")
+            .values(code_=F("code"))
             .annotate(
                 notes=Count("note_id", distinct=True),
                 complete=Count(
@@ -184,7 +192,7 @@ def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
         rows = rows.union(counted, all=True)
     totals: dict[str, list[int]] = {}
     for row in rows:
-        counts = totals.setdefault(row["code"], [0, 0])
+        counts = totals.setdefault(row["code_"], [0, 0])
         counts[0] += row["notes"] or 0
         counts[1] += row["complete"] or 0
     groups = [
@@ -205,7 +213,8 @@ SELECT x.element_key, x.requirement, SUM(x.notes) AS notes, {MISSING_LABEL_SQL} 
 def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
     """One query: gaps per element, whole months tallied and cut months counted."""
     parts = [
-        GapTally.objects.filter(scope.whole_months())
+        (GapCodeTally if scope.code else GapTally)
+        .objects.filter(scope.whole_months())
         .values("element_key", "requirement")
         .annotate(notes=Sum("note_count"))
     ]

@@ -27,6 +27,10 @@ KEYS = {
     "review_notetally": ("day", *NOTE_KEY, "days_to_sign"),
     "review_codetally": ("month", *NOTE_KEY, "code"),
     "review_gaptally": ("month", *NOTE_KEY, "element_key", "requirement"),
+    # The same, per billed code: the dashboard filtered by a code.
+    "review_notecodetally": ("day", *NOTE_KEY, "days_to_sign", "code"),
+    "review_codepairtally": ("month", *NOTE_KEY, "code", "other_code"),
+    "review_gapcodetally": ("month", *NOTE_KEY, "element_key", "requirement", "code"),
 }
 
 
@@ -91,6 +95,37 @@ def note_codes(vendor, note):
     )
 
 
+def _codes_of(note_id):
+    return f"(SELECT DISTINCT code FROM checklists_codeline WHERE note_id = {note_id})"
+
+
+def note_code_rows(vendor, note):
+    """The note's own row under each of its codes."""
+    return _upsert(
+        "review_notecodetally",
+        [*_note_columns(vendor, note, "day"), _days_to_sign(vendor, note), "c.code"],
+        f"FROM {_codes_of(f'{note}.id')} c",
+    )
+
+
+def note_code_pairs(vendor, note):
+    """Every ordered pair of the note's codes, each code with itself included."""
+    return _upsert(
+        "review_codepairtally",
+        [*_note_columns(vendor, note, "month"), "a.code", "b.code"],
+        f"FROM {_codes_of(f'{note}.id')} a, {_codes_of(f'{note}.id')} b",
+    )
+
+
+def note_code_gaps(vendor, note):
+    return _upsert(
+        "review_gapcodetally",
+        [*_note_columns(vendor, note, "month"), "g.element_key", "g.requirement", "c.code"],
+        f"FROM checklists_notegap g, {_codes_of(f'{note}.id')} c",
+        where=f"g.note_id = {note}.id",
+    )
+
+
 def note_gaps(vendor, note):
     return _upsert(
         "review_gaptally",
@@ -100,26 +135,83 @@ def note_gaps(vendor, note):
     )
 
 
-def line_code(vendor, line, *, exclude_self):
-    """The line's code on its note, unless another line of the note already counts it."""
+def _first_of_its_code(line, exclude_self):
+    """No other line of the note has the line's code (it is the one that counts it)."""
     other = f" AND o.id <> {line}.id" if exclude_self else ""
-    return _upsert(
-        "review_codetally",
-        [*_note_columns(vendor, "n", "month"), f"{line}.code"],
-        "FROM checklists_note n",
-        where=f"n.id = {line}.note_id AND NOT EXISTS ("
+    return (
+        f"n.id = {line}.note_id AND NOT EXISTS ("
         f"SELECT 1 FROM checklists_codeline o WHERE o.note_id = {line}.note_id"
-        f" AND o.code = {line}.code{other})",
+        f" AND o.code = {line}.code{other})"
     )
+
+
+def line_code(vendor, line, *, exclude_self):
+    """The line's code on its note, unless another line of the note already counts it:
+    the code's month row, the note's row under the code, the code's pairs with the
+    note's other codes, and the note's gaps under the code."""
+    where = _first_of_its_code(line, exclude_self)
+    month = _note_columns(vendor, "n", "month")
+    others = (
+        f"(SELECT DISTINCT code FROM checklists_codeline o"
+        f" WHERE o.note_id = {line}.note_id AND o.code <> {line}.code AND o.id <> {line}.id)"
+    )
+    return [
+        _upsert(
+            "review_codetally", [*month, f"{line}.code"], "FROM checklists_note n", where=where
+        ),
+        _upsert(
+            "review_notecodetally",
+            [*_note_columns(vendor, "n", "day"), _days_to_sign(vendor, "n"), f"{line}.code"],
+            "FROM checklists_note n",
+            where=where,
+        ),
+        _upsert(
+            "review_codepairtally",
+            [*month, f"{line}.code", "d.code"],
+            f"FROM checklists_note n, (SELECT code FROM {others} x UNION SELECT {line}.code) d",
+            where=where,
+        ),
+        _upsert(
+            "review_codepairtally",
+            [*month, "d.code", f"{line}.code"],
+            f"FROM checklists_note n, {others} d",
+            where=where,
+        ),
+        _upsert(
+            "review_gapcodetally",
+            [*month, "g.element_key", "g.requirement", f"{line}.code"],
+            "FROM checklists_note n JOIN checklists_notegap g ON g.note_id = n.id",
+            where=where,
+        ),
+    ]
 
 
 def gap_element(vendor, gap):
-    return _upsert(
-        "review_gaptally",
-        [*_note_columns(vendor, "n", "month"), f"{gap}.element_key", f"{gap}.requirement"],
-        "FROM checklists_note n",
-        where=f"n.id = {gap}.note_id",
-    )
+    """The gap's element on its note's month row, and under each of the note's codes."""
+    values = [*_note_columns(vendor, "n", "month"), f"{gap}.element_key", f"{gap}.requirement"]
+    return [
+        _upsert(
+            "review_gaptally", values, "FROM checklists_note n", where=f"n.id = {gap}.note_id"
+        ),
+        _upsert(
+            "review_gapcodetally",
+            [*values, "c.code"],
+            f"FROM checklists_note n, {_codes_of(f'{gap}.note_id')} c",
+            where=f"n.id = {gap}.note_id",
+        ),
+    ]
+
+
+def note_all(vendor, note):
+    """Everything a note counts in: its row, its codes and its gaps, per code too."""
+    return [
+        note_row(vendor, note),
+        note_codes(vendor, note),
+        note_gaps(vendor, note),
+        note_code_rows(vendor, note),
+        note_code_pairs(vendor, note),
+        note_code_gaps(vendor, note),
+    ]
 
 
 NOTE_KEY_CHANGED = (
@@ -138,7 +230,12 @@ NOTE_KEY_CHANGED = (
 
 
 def _statements(*templates, delta):
-    return "; ".join(template.replace("{delta}", delta) for template in templates) + ";"
+    flat = [
+        t
+        for template in templates
+        for t in ([template] if isinstance(template, str) else template)
+    ]
+    return "; ".join(template.replace("{delta}", delta) for template in flat) + ";"
 
 
 def sqlite_install() -> list[str]:
@@ -148,18 +245,12 @@ def sqlite_install() -> list[str]:
         f"""CREATE TRIGGER IF NOT EXISTS tally_note_insert AFTER INSERT ON checklists_note
             BEGIN {_statements(note_row(v, "NEW"), delta="1")} END""",
         f"""CREATE TRIGGER IF NOT EXISTS tally_note_delete AFTER DELETE ON checklists_note
-            BEGIN {
-            _statements(note_row(v, "OLD"), note_codes(v, "OLD"), note_gaps(v, "OLD"), delta="-1")
-        } END""",
+            BEGIN {_statements(note_all(v, "OLD"), delta="-1")} END""",
         f"""CREATE TRIGGER IF NOT EXISTS tally_note_update AFTER UPDATE ON checklists_note
             WHEN {changed}
             BEGIN
-              {
-            _statements(note_row(v, "OLD"), note_codes(v, "OLD"), note_gaps(v, "OLD"), delta="-1")
-        }
-              {
-            _statements(note_row(v, "NEW"), note_codes(v, "NEW"), note_gaps(v, "NEW"), delta="1")
-        }
+              {_statements(note_all(v, "OLD"), delta="-1")}
+              {_statements(note_all(v, "NEW"), delta="1")}
             END""",
         # SQLite runs row triggers row by row: a line sees the lines inserted before it.
         f"""CREATE TRIGGER IF NOT EXISTS tally_line_insert AFTER INSERT ON checklists_codeline
@@ -196,9 +287,7 @@ def postgres_install() -> list[str]:
     return [
         f"""CREATE OR REPLACE FUNCTION review_tally_note(n checklists_note, delta integer)
             RETURNS void AS $$
-            BEGIN {
-            _statements(note_row(v, "n"), note_codes(v, "n"), note_gaps(v, "n"), delta="delta")
-        }
+            BEGIN {_statements(note_all(v, "n"), delta="delta")}
             END; $$ LANGUAGE plpgsql""",
         """CREATE OR REPLACE FUNCTION review_tally_note_trigger() RETURNS trigger AS $$
             BEGIN
@@ -286,7 +375,33 @@ def rebuild_statements(vendor) -> list[str]:
             group=True,
             count="COUNT(*)",
         ),
+        _upsert(
+            "review_notecodetally",
+            [*_note_columns(vendor, "n", "day"), _days_to_sign(vendor, "n"), "c.code"],
+            f"FROM {NOTE_CODES} c JOIN checklists_note n ON n.id = c.note_id",
+            group=True,
+            count="COUNT(*)",
+        ),
+        _upsert(
+            "review_codepairtally",
+            [*_note_columns(vendor, "n", "month"), "a.code", "b.code"],
+            f"FROM {NOTE_CODES} a JOIN {NOTE_CODES} b ON b.note_id = a.note_id"
+            " JOIN checklists_note n ON n.id = a.note_id",
+            group=True,
+            count="COUNT(*)",
+        ),
+        _upsert(
+            "review_gapcodetally",
+            [*_note_columns(vendor, "n", "month"), "g.element_key", "g.requirement", "c.code"],
+            f"FROM checklists_notegap g JOIN {NOTE_CODES} c ON c.note_id = g.note_id"
+            " JOIN checklists_note n ON n.id = g.note_id",
+            group=True,
+            count="COUNT(*)",
+        ),
     ]
+
+
+NOTE_CODES = "(SELECT DISTINCT note_id, code FROM checklists_codeline)"
 
 
 def _run(connection, statements):

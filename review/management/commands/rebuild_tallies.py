@@ -4,7 +4,14 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from review import tally_triggers
-from review.models import CodeTally, GapTally, NoteTally
+from review.models import (
+    CodePairTally,
+    CodeTally,
+    GapCodeTally,
+    GapTally,
+    NoteCodeTally,
+    NoteTally,
+)
 
 
 class Command(BaseCommand):
@@ -17,6 +24,13 @@ class Command(BaseCommand):
         tally_triggers.rebuild(connection)
         counts = ", ".join(
             f"{model._meta.verbose_name_plural}: {model.objects.count()}"
-            for model in (NoteTally, CodeTally, GapTally)
+            for model in (
+                NoteTally,
+                CodeTally,
+                GapTally,
+                NoteCodeTally,
+                CodePairTally,
+                GapCodeTally,
+            )
         )
         self.stdout.write(self.style.SUCCESS(f"Tallies recounted ({counts} rows)."))
