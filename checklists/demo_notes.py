@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from procedures.models import ProcedureCode
+
 from .canonical import content_hash
 from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
@@ -100,6 +102,9 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
     patients = list(Patient.objects.all())
     if not clinicians or not patients:
         raise ValueError("Run seed_demo first: notes need clinicians and patients.")
+    if not ProcedureCode.objects.filter(code__in={c for s in SESSIONS for c, _, _ in s}).exists():
+        # Notes made without the catalog would ask for nothing and all count as complete.
+        raise ValueError("Load the catalog first: python manage.py load_catalog")
     definitions_for = {}
     made = 0
     today = timezone.localdate()

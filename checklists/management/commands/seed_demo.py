@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from checklists.demo import login_lines, seed_practice
 
@@ -18,7 +18,10 @@ class Command(BaseCommand):
         if notes:
             from checklists.demo_notes import generate_notes
 
-            count = generate_notes(notes)
+            try:
+                count = generate_notes(notes)
+            except ValueError as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(f"Generated {count} synthetic notes.")
         self.stdout.write("Demo logins (synthetic practice; change them before real use):")
         for line in login_lines():
