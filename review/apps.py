@@ -28,9 +28,14 @@ def _tallied_connection(using):
 
 def _lift_tally_triggers(using="default", plan=None, **kwargs):
     """SQLite rebuilds a table for many schema changes, and a trigger on another table
-    that names the one being rebuilt stops the rebuild: lift them while migrating."""
-    connection = _tallied_connection(using)
-    if plan and connection and connection.vendor == "sqlite":
+    that names the one being rebuilt stops the rebuild: lift them while migrating.
+
+    Whatever tallies exist yet: a database still without the newest tally table has the
+    triggers of an older release installed, and they stop a rebuild just the same."""
+    from django.db import connections
+
+    connection = connections[using]
+    if plan and connection.vendor == "sqlite":
         from . import tally_triggers
 
         tally_triggers.uninstall(connection)

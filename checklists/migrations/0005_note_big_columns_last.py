@@ -28,7 +28,9 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(
             "UPDATE checklists_note SET answers_moved = answers, definitions_moved = definitions",
-            reverse_sql=migrations.RunSQL.noop,
+            # Going back, the old columns are added again empty: copy the data back.
+            reverse_sql="UPDATE checklists_note "
+            "SET answers = answers_moved, definitions = definitions_moved",
         ),
         migrations.RemoveField(model_name="note", name="answers"),
         migrations.RemoveField(model_name="note", name="definitions"),
