@@ -262,7 +262,12 @@ class CodeLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["note", "position"], name="unique_line_position")
         ]
-        indexes = [models.Index(fields=["code"])]
+        indexes = [
+            # The notes billing a code (the code filter), and the codes of given notes (the
+            # review's per-code figures): both answered from the index alone.
+            models.Index(fields=["code", "note"], name="codeline_code_note"),
+            models.Index(fields=["note", "code"], name="codeline_note_code"),
+        ]
 
     def __str__(self):
         mods = "-".join(self.modifiers)
@@ -278,7 +283,13 @@ class NoteGap(models.Model):
     requirement = models.CharField(max_length=12)
 
     class Meta:
-        indexes = [models.Index(fields=["element_key", "requirement"])]
+        indexes = [
+            models.Index(fields=["element_key", "requirement"]),
+            # The missing elements of given notes, from the index alone (review dashboard).
+            models.Index(
+                fields=["note", "element_key", "requirement"], name="notegap_note_element"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["note", "element_key"], name="unique_note_gap")
         ]

@@ -39,7 +39,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             sql=f"CREATE INDEX {name} ON {table} ({columns})",
-            reverse_sql=f"DROP INDEX {name}",
+            # IF EXISTS: later migrations replaced them with indexes declared on the models.
+            reverse_sql=f"DROP INDEX IF EXISTS {name}",
         )
         for name, (table, columns) in INDEXES.items()
     ]

@@ -42,6 +42,13 @@ def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(clinician, pati
     )
     assert_tallies_match_a_recount()
     assert Note.objects.get(pk=note.pk).required_missing == 2
+    with connection.cursor() as cursor:
+        indexes = {
+            table: set(connection.introspection.get_constraints(cursor, table))
+            for table in ("checklists_codeline", "checklists_notegap")
+        }
+    assert {"codeline_code_note", "codeline_note_code"} <= indexes["checklists_codeline"]
+    assert "notegap_note_element" in indexes["checklists_notegap"]
     if connection.vendor == "sqlite":
         # The rebuilt notes table has statistics again for SQLite's planner.
         with connection.cursor() as cursor:
