@@ -25,7 +25,7 @@ def get_note_for_user(request, pk, *, edit=False) -> Note:
     note = get_object_or_404(
         # Every note page reads the lines several times (title, checks, body): once here.
         readable_notes(request.user)
-        .select_related("patient", "clinician", "signed_by")
+        .select_related("patient", "clinician", "signed_by", "snapshot")
         .prefetch_related("lines"),
         pk=pk,
     )

@@ -37,7 +37,7 @@ class NoteAdmin(admin.ModelAdmin):
         "status",
         "version",
         "catalog_version",
-        "definitions",
+        "snapshot_definitions",
         "required_total",
         "required_missing",
         "recommended_total",
@@ -54,6 +54,10 @@ class NoteAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_signed:
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.display(description="Catalog snapshot")
+    def snapshot_definitions(self, obj):
+        return obj.definitions
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_signed:

@@ -1,12 +1,16 @@
 """Procedure notes filled against the catalog.
 
-A note carries its own snapshot of the element definitions it was filled against
-(`Note.definitions`), so a later catalog edit never changes what an existing note asks or
-how complete it is. Answers live in `Note.answers` keyed by element key; the completeness
+A note keeps the snapshot of the element definitions it was filled against
+(`Note.definitions`, stored once per distinct snapshot in `CatalogSnapshot`), so a later
+catalog edit never changes what an existing note asks or how complete it is.
+Answers live in `Note.answers` keyed by element key; the completeness
 result of the last save is stored on the note and, per missing element, in `NoteGap`, so
 lists and the review dashboard filter and count in the database without recomputing.
 """
 
+import hashlib
+
+import orjson
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -58,6 +62,39 @@ class PlaceOfService(models.TextChoices):
     OUTPATIENT_OFF_CAMPUS = "19", "19 Hospital outpatient, off campus"
     OUTPATIENT_ON_CAMPUS = "22", "22 Hospital outpatient, on campus"
     ASC = "24", "24 Ambulatory surgical center"
+
+
+class CatalogSnapshot(models.Model):
+    """The catalog definitions notes were filled against, frozen (checklists.snapshot).
+
+    Notes of the same codes under the same catalog version share one snapshot: it is
+    found by the SHA-256 of its canonical JSON, and never changes once written. A note's
+    snapshot is tens of kB; one copy per note made a note row ten times its own size.
+    """
+
+    sha256 = models.CharField("SHA-256 of the canonical JSON", max_length=64, unique=True)
+    definitions = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Snapshot {self.sha256[:12]} ({self.definitions.get('catalog_version', '')})"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self._state.adding:
+            raise ValueError("a catalog snapshot never changes")
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def digest(definitions: dict) -> str:
+        return hashlib.sha256(orjson.dumps(definitions, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+    @classmethod
+    def of(cls, definitions: dict) -> "CatalogSnapshot":
+        """The stored snapshot of these definitions, written the first time they are seen."""
+        snapshot, _ = cls.objects.get_or_create(
+            sha256=cls.digest(definitions), defaults={"definitions": definitions}
+        )
+        return snapshot
 
 
 class SignedNoteError(Exception):
@@ -152,11 +189,15 @@ class Note(models.Model):
     # read without decoding the answers.
     element_status = models.JSONField(default=dict, blank=True, editable=False)
 
-    # Last, and in this order (migrations 0005, 0007): SQLite stores a row's columns in
-    # order, and reaching a column after the catalog snapshot (tens of kB) means reading its
-    # overflow pages. The dashboard, the lists and the CSV read the columns above.
+    # After the columns the dashboard, the lists and the CSV read: SQLite stores a row's
+    # columns in order, and a long value pushes the ones after it to overflow pages.
     answers = models.JSONField(default=dict, blank=True)
-    definitions = models.JSONField(default=dict, help_text="Snapshot of the catalog used")
+    snapshot = models.ForeignKey(
+        CatalogSnapshot,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The catalog definitions the note was filled against",
+    )
 
     objects = NoteQuerySet.as_manager()
 
@@ -217,6 +258,17 @@ class Note(models.Model):
 
     def get_absolute_url(self):
         return reverse("checklists:note-detail", args=[self.pk])
+
+    @property
+    def definitions(self) -> dict:
+        """The note's catalog snapshot: its codes, elements and catalog version."""
+        return self.snapshot.definitions if self.snapshot_id else {}
+
+    @definitions.setter
+    def definitions(self, value: dict):
+        # Stored (once for all notes that share it) as soon as it is given, so that unsaved
+        # notes handed to bulk_create carry it too.
+        self.snapshot = CatalogSnapshot.of(value)
 
     @property
     def is_signed(self) -> bool:

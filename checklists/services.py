@@ -119,6 +119,12 @@ def create_note(
     return note
 
 
+def _locked(note) -> Note:
+    """The note read afresh and locked for this transaction (its row only: the catalog
+    snapshot it shares with other notes is read along, not locked)."""
+    return Note.objects.select_for_update(of=("self",)).select_related("snapshot").get(pk=note.pk)
+
+
 def _changes(old: dict, new: dict) -> dict:
     keys = sorted(set(old) | set(new))
     return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
@@ -127,7 +133,7 @@ def _changes(old: dict, new: dict) -> dict:
 @transaction.atomic
 def save_note(note, *, version, answers, lines=None, header=None, actor, request=None) -> Note:
     """Replace the note's answers (and lines/header when given) if `version` is current."""
-    current = Note.objects.select_for_update().get(pk=note.pk)
+    current = _locked(note)
     if current.is_signed:
         raise NoteLocked()
     if current.version != version:
@@ -173,7 +179,7 @@ def signing_problems(note, user) -> list[str]:
 
 @transaction.atomic
 def sign_note(note, *, user, version, request=None) -> Note:
-    current = Note.objects.select_for_update().get(pk=note.pk)
+    current = _locked(note)
     if current.version != version and not current.is_signed:
         raise StaleVersion(current)
     reasons = signing_problems(current, user)
@@ -199,7 +205,7 @@ def sign_note(note, *, user, version, request=None) -> Note:
 
 @transaction.atomic
 def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
-    current = Note.objects.select_for_update().get(pk=note.pk)
+    current = _locked(note)
     if not current.is_signed:
         raise ValueError("Addenda are for signed notes; edit the draft instead.")
     addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)

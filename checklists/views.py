@@ -41,7 +41,7 @@ def note_list(request):
     notes = (
         notes.select_related("patient", "clinician")
         # The list shows neither: decoding 50 snapshots was most of its time.
-        .defer("definitions", "answers")
+        .defer("answers")
         .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.only("note_id", "code")))
         .annotate(
             draft_first=Case(

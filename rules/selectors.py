@@ -39,7 +39,8 @@ def coverage_of(patient) -> PatientCoverage | None:
 
 
 def _with_lines(notes):
-    return notes.prefetch_related(
+    """The notes with their lines and catalog snapshot, read with them."""
+    return notes.select_related("snapshot").prefetch_related(
         Prefetch("lines", queryset=CodeLine.objects.order_by("position"))
     )
 

@@ -43,7 +43,7 @@ def patient_history(request, pk):
     notes = (
         readable_notes(request.user)
         .filter(patient=patient)
-        .select_related("clinician", "rule_status")
+        .select_related("clinician", "rule_status", "snapshot")
         .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
         .order_by("-date_of_service", "-pk")
     )

@@ -28,8 +28,8 @@ def fill_statuses(apps, schema_editor):
     notes = (
         Note.objects.using(schema_editor.connection.alias)
         .order_by("pk")
-        .annotate(snapshot=Cast("definitions", TextField()))
-        .values_list("pk", "snapshot", "answers")
+        .annotate(definitions_text=Cast("definitions", TextField()))
+        .values_list("pk", "definitions_text", "answers")
     )
     elements_of: dict[str, list] = {}  # notes filled against one snapshot share its text
     last = 0

@@ -4,6 +4,7 @@ import pytest
 from django import forms
 
 from checklists.element_form import ElementForm
+from checklists.models import CatalogSnapshot
 from procedures.models import CodeElement
 from tests.notes import make_note
 
@@ -87,3 +88,30 @@ def test_a_snapshot_keeps_the_note_when_the_catalog_changes(clinician, patient):
     assert element["label"] != "Renamed in the catalog"
     form = ElementForm(note=note)
     assert "Renamed" not in form.fields["disposition"].label
+
+
+def test_notes_of_the_same_codes_share_one_stored_snapshot_until_the_catalog_changes(
+    clinician, patient
+):
+    first = make_note(clinician, patient, "64681")
+    second = make_note(clinician, patient, "64681")
+    other = make_note(clinician, patient, "64643")
+    assert first.snapshot_id == second.snapshot_id != other.snapshot_id
+
+    link = CodeElement.objects.get(code__code="64681", element__key="disposition")
+    link.requirement = "information"
+    link.save()
+    after = make_note(clinician, patient, "64681")
+    assert after.snapshot_id != first.snapshot_id
+    assert CatalogSnapshot.objects.count() == 3
+    first.refresh_from_db()
+    disposition = next(e for e in first.definitions["elements"] if e["key"] == "disposition")
+    assert disposition["requirement"] == "required"
+
+
+def test_a_stored_snapshot_never_changes(clinician, patient):
+    snapshot = make_note(clinician, patient, "64681").snapshot
+    snapshot.definitions = {"elements": []}
+    with pytest.raises(ValueError, match="never changes"):
+        snapshot.save()
+    assert CatalogSnapshot.objects.get(pk=snapshot.pk).definitions["elements"]

@@ -1,16 +1,12 @@
 import csv
-import importlib
 import io
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from checklists import services
-from checklists.models import AuditEvent, Note, Patient
+from checklists.models import AuditEvent, Patient
 from review.csv_export import element_columns, safe_cell
 from tests.notes import make_note, sign
 
@@ -122,15 +118,3 @@ def test_element_cells_are_the_statuses_the_last_save_stored(
     assert cells[f"{element['label']} [{element['key']}]"] == "not applicable: Not indicated"
     element_cells = {cells[f"{label} [{key}]"] for key, label in element_columns()}
     assert element_cells == {"", "documented", "not applicable: Not indicated"}
-
-
-def test_migration_0007_stores_the_statuses_of_existing_notes(clinician, patient, catalog):
-    migration = importlib.import_module("checklists.migrations.0007_note_element_status")
-    probe = make_note(clinician, patient, "64681", complete=True)
-    note = make_note_missing(clinician, patient, "64681", missing=required_keys(probe, 2))
-    stored = dict(Note.objects.values_list("pk", "element_status"))
-    assert list(stored[note.pk].values()).count("missing (required)") == 2
-    Note.objects.update(element_status={})
-
-    migration.fill_statuses(apps, SimpleNamespace(connection=connection))
-    assert dict(Note.objects.values_list("pk", "element_status")) == stored

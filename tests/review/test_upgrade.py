@@ -1,4 +1,4 @@
-"""Upgrading a database of the previous release (checklists 0006, review 0003) with notes."""
+"""Upgrading a database of an earlier release (checklists 0006, review 0003) with notes."""
 
 from io import StringIO
 
@@ -6,10 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from checklists.canonical import content_hash
 from checklists.models import Note
 from review import tally_triggers
 from review.models import NoteCodeTally
-from tests.notes import make_note
+from tests.notes import make_note, sign
 
 from .helpers import make_note_missing, required_keys
 from .test_tallies import assert_tallies_match_a_recount
@@ -21,7 +22,7 @@ def _migrate(*args):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(clinician, patient, catalog):
-    probe = make_note(clinician, patient, "64643", complete=True)
+    probe = sign(make_note(clinician, patient, "64643", complete=True), clinician)
     note = make_note_missing(clinician, patient, "64643", missing=required_keys(probe, 2))
     before = dict(Note.objects.values_list("pk", "answers"))
     statuses = dict(Note.objects.values_list("pk", "element_status"))
@@ -42,6 +43,9 @@ def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(clinician, pati
     )
     assert_tallies_match_a_recount()
     assert Note.objects.get(pk=note.pk).required_missing == 2
+    # One stored snapshot for both notes; the signed note's hash still verifies.
+    assert Note.objects.get(pk=probe.pk).snapshot_id == Note.objects.get(pk=note.pk).snapshot_id
+    assert content_hash(Note.objects.get(pk=probe.pk)) == probe.content_hash
     with connection.cursor() as cursor:
         indexes = {
             table: set(connection.introspection.get_constraints(cursor, table))
