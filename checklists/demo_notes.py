@@ -17,7 +17,7 @@ from procedures.models import ProcedureCode
 from .canonical import content_hash
 from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
-from .models import CodeLine, Note, NoteGap, Patient, PlaceOfService
+from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
 from .roles import CLINICIAN
 from .services import ATTESTATION
 from .snapshot import build_definitions
@@ -116,8 +116,9 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                 session = rng.choice(SESSIONS)
                 codes = tuple(code for code, _, _ in session)
                 if codes not in definitions_for:
-                    definitions_for[codes] = build_definitions(list(codes))
-                definitions = definitions_for[codes]
+                    definitions = build_definitions(list(codes))
+                    definitions_for[codes] = (definitions, CatalogSnapshot.of(definitions))
+                definitions, snapshot = definitions_for[codes]
                 fill = rng.choice([1.0, 1.0, 1.0, 0.85, 0.6, 0.3])
                 answers = _answers(definitions, codes, rng, fill)
                 lines = [
@@ -141,7 +142,7 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                     date_of_service=dos,
                     place_of_service=rng.choice(PlaceOfService.values),
                     catalog_version=definitions["catalog_version"],
-                    definitions=definitions,
+                    snapshot=snapshot,
                     answers=answers,
                     required_total=result.required_total,
                     required_missing=result.required_missing,
