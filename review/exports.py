@@ -74,8 +74,11 @@ def render_chunk(ids, render=None) -> list[tuple[list, bytes | None]]:
         from checklists.pdf.render import render_note_pdf as render
     notes = (
         Note.objects.filter(pk__in=ids)
-        .select_related("patient", "clinician", "signed_by", "snapshot")
-        .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
+        .select_related("patient", "clinician", "signed_by")
+        # Each distinct catalog snapshot read and decoded once for the chunk.
+        .prefetch_related(
+            Prefetch("lines", queryset=CodeLine.objects.order_by("position")), "snapshot"
+        )
         .order_by("date_of_service", "pk")
     )
     rendered = []

@@ -153,7 +153,8 @@ def _relied_on(note, evaluation) -> list[Note]:
     return list(
         Note.objects.filter(pk__in=ids)
         .exclude(status=Note.Status.DRAFT)
-        .select_related("patient", "clinician", "signed_by", "snapshot")
+        .select_related("patient", "clinician", "signed_by")
+        .prefetch_related("snapshot")  # each distinct snapshot decoded once
         .order_by("date_of_service", "pk")
     )
 

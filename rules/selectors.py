@@ -39,9 +39,10 @@ def coverage_of(patient) -> PatientCoverage | None:
 
 
 def _with_lines(notes):
-    """The notes with their lines and catalog snapshot, read with them."""
-    return notes.select_related("snapshot").prefetch_related(
-        Prefetch("lines", queryset=CodeLine.objects.order_by("position"))
+    """The notes with their lines and catalog snapshots (each distinct snapshot read and
+    decoded once, shared by its notes)."""
+    return notes.prefetch_related(
+        Prefetch("lines", queryset=CodeLine.objects.order_by("position")), "snapshot"
     )
 
 

@@ -43,8 +43,10 @@ def patient_history(request, pk):
     notes = (
         readable_notes(request.user)
         .filter(patient=patient)
-        .select_related("clinician", "rule_status", "snapshot")
-        .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
+        .select_related("clinician", "rule_status")
+        .prefetch_related(
+            Prefetch("lines", queryset=CodeLine.objects.order_by("position")), "snapshot"
+        )
         .order_by("-date_of_service", "-pk")
     )
     packs = selectors.active_packs()
