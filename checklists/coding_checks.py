@@ -78,7 +78,43 @@ def check_lines(lines: list[dict], codes: dict[str, dict], answers: dict) -> lis
                 )
             )
     problems += _duplicate_sides(lines, codes)
+    problems += _side_answer(lines, answers)
     return problems
+
+
+SIDE_NAMES = {"left": "left", "right": "right", "bilateral": "both sides", "midline": "midline"}
+
+
+def sides_of(lines: list[dict]) -> set[str]:
+    return {line.get("side") for line in lines if line.get("side")}
+
+
+def side_answer_for(lines: list[dict]) -> str | None:
+    """The "Side treated" answer that agrees with these lines (None when they have no side)."""
+    sides = sides_of(lines)
+    if not sides:
+        return None
+    if "bilateral" in sides or {"left", "right"} <= sides:
+        return "bilateral"
+    return sides.pop()
+
+
+def _side_answer(lines, answers):
+    """The side documented in the note must be the side on the claim, as the catalog's
+    "Side treated" element says: a wrong-site safety check as much as a coding one."""
+    said = (answers.get("procedure_side") or {}).get("value")
+    agreeing = side_answer_for(lines)
+    if not said or said not in SIDE_NAMES or agreeing is None or said == agreeing:
+        return []
+    return [
+        CodingProblem(
+            f"Side treated says {SIDE_NAMES[said]}, but the code lines say "
+            f"{SIDE_NAMES[agreeing]}.",
+            "Correct the side treated, or the side (and LT/RT/50) on the code lines.",
+            None,
+            "procedure_side",
+        )
+    ]
 
 
 def _addon(index, code, spec, on_note):

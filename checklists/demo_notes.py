@@ -15,7 +15,7 @@ from django.utils import timezone
 from procedures.models import ProcedureCode
 
 from .canonical import content_hash
-from .coding_checks import blocking, check_lines
+from .coding_checks import blocking, check_lines, side_answer_for
 from .completeness import applicable_elements, assess
 from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
 from .roles import CLINICIAN
@@ -78,7 +78,7 @@ def _value(element, rng):
     return rng.choice(FREE_TEXT)
 
 
-def _answers(definitions, codes, rng, fill):
+def _answers(definitions, codes, rng, fill, side=None):
     techniques = set()
     for spec in definitions["codes"].values():
         techniques.update(spec["techniques"])
@@ -86,10 +86,12 @@ def _answers(definitions, codes, rng, fill):
     answers = {}
     if technique:
         answers["technique"] = {"value": technique}
+    if side and rng.random() <= fill:
+        answers["procedure_side"] = {"value": side}  # the side the code lines bill
     for element in definitions["elements"]:
         if element["key"] in answers or rng.random() > fill:
             continue
-        if element["key"] == "technique":
+        if element["key"] == "technique" or (side and element["key"] == "procedure_side"):
             continue
         answers[element["key"]] = {"value": _value(element, rng)}
     applicable = {e["key"] for e in applicable_elements(definitions["elements"], answers)}
@@ -120,7 +122,6 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                     definitions_for[codes] = (definitions, CatalogSnapshot.of(definitions))
                 definitions, snapshot = definitions_for[codes]
                 fill = rng.choice([1.0, 1.0, 1.0, 0.85, 0.6, 0.3])
-                answers = _answers(definitions, codes, rng, fill)
                 lines = [
                     {
                         "code": code,
@@ -131,6 +132,7 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                     }
                     for code, side, site in session
                 ]
+                answers = _answers(definitions, codes, rng, fill, side_answer_for(lines))
                 result = assess(definitions["elements"], answers)
                 problems = blocking(check_lines(lines, definitions["codes"], answers))
                 signable = result.is_complete and not problems

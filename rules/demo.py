@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists import services as notes
+from checklists.coding_checks import side_answer_for
 from checklists.completeness import applies
 from checklists.models import Patient
 
@@ -64,6 +65,11 @@ def _line(code, side="", site=""):
     }
 
 
+def _with_side(lines, overrides):
+    side = side_answer_for(lines)
+    return {"procedure_side": side, **overrides} if side else overrides
+
+
 def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
     note = notes.create_note(
         clinician=clinician,
@@ -75,7 +81,8 @@ def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
     note = notes.save_note(
         note,
         version=note.version,
-        answers=_answers(note.definitions, overrides),
+        # The side documented is the side the lines bill, unless the scenario says otherwise.
+        answers=_answers(note.definitions, _with_side(lines, overrides)),
         actor=clinician,
     )
     if sign:

@@ -3,6 +3,7 @@
 import datetime
 
 from checklists import services
+from checklists.coding_checks import side_answer_for
 from checklists.element_form import to_answer_value
 
 DOS = datetime.date(2026, 11, 2)
@@ -70,17 +71,25 @@ def complete_answers(definitions, technique, overrides=None):
     return answers
 
 
+def documented_side(lines) -> dict:
+    """A complete note documents the side its lines bill (the coding checks compare them)."""
+    side = side_answer_for(lines)
+    return {"procedure_side": {"value": side}} if side else {}
+
+
 def make_note(clinician, patient, kind="64681", *, lines=None, complete=False, answers=None):
+    lines = lines or LINES[kind]
     note = services.create_note(
         clinician=clinician,
         patient=patient,
         date_of_service=DOS,
         place_of_service="22",
-        lines=lines or LINES[kind],
+        lines=lines,
     )
     if complete or answers:
+        overrides = documented_side(lines) | (answers or {})
         filled = (
-            complete_answers(note.definitions, TECHNIQUE.get(kind), answers)
+            complete_answers(note.definitions, TECHNIQUE.get(kind), overrides)
             if complete
             else answers
         )
@@ -92,4 +101,11 @@ def sign(note, clinician):
     return services.sign_note(note, user=clinician, version=note.version)
 
 
-__all__ = ["make_note", "sign", "complete_answers", "sample_value", "to_answer_value"]
+__all__ = [
+    "make_note",
+    "sign",
+    "complete_answers",
+    "documented_side",
+    "sample_value",
+    "to_answer_value",
+]

@@ -188,3 +188,37 @@ def test_the_site_the_code_needs_must_be_named():
     assert "64635 must name the facet joint level." in messages(
         [line("64635", side="left", modifiers=["LT"])]
     )
+
+
+@pytest.mark.parametrize(
+    ("sides", "said", "expected"),
+    [
+        (["right"], "left", "Side treated says left, but the code lines say right."),
+        (["left"], "bilateral", "Side treated says both sides, but the code lines say left."),
+        (["bilateral"], "right", "Side treated says right, but the code lines say both sides."),
+        (["left", "right"], "left", "Side treated says left, but the code lines say both sides."),
+        (["left"], "midline", "Side treated says midline, but the code lines say left."),
+    ],
+)
+def test_the_side_treated_must_be_the_side_billed(sides, said, expected):
+    lines = [line("64635", side=side, site=f"L{n}-L{n + 1}") for n, side in enumerate(sides, 3)]
+    problems = check_lines(lines, CODES, {"procedure_side": {"value": said}})
+    problem = next(p for p in problems if p.field == "procedure_side")
+    assert problem.message == expected
+    assert problem.fix == "Correct the side treated, or the side (and LT/RT/50) on the code lines."
+    assert blocking([problem]) == [problem]
+
+
+@pytest.mark.parametrize(
+    ("sides", "said"),
+    [
+        (["left"], "left"),
+        (["left", "right"], "bilateral"),
+        (["bilateral"], "bilateral"),
+        ([], "midline"),
+    ],
+)
+def test_a_side_treated_that_agrees_with_the_lines_is_no_problem(sides, said):
+    lines = [line("64635", side=side) for side in sides] or [line("64681")]
+    problems = check_lines(lines, CODES, {"procedure_side": {"value": said}})
+    assert not [p for p in problems if p.field == "procedure_side"]

@@ -39,6 +39,24 @@ def test_signing_is_refused_while_a_coding_check_fails(clinician_client, clinici
     assert Note.objects.get(pk=note.pk).status == "draft"
 
 
+def test_signing_is_refused_while_the_side_treated_is_not_the_side_billed(
+    clinician_client, clinician, patient
+):
+    # 64640 billed on the left (LT), the body says the right side was treated.
+    note = make_note(
+        clinician, patient, "64640", complete=True, answers={"procedure_side": {"value": "right"}}
+    )
+    assert note.required_missing == 0
+    expected = "Side treated says right, but the code lines say left."
+    assert expected in clinician_client.get(f"/notes/{note.pk}/edit/").text
+    response = clinician_client.post(
+        f"/notes/{note.pk}/sign/", {"password": PASSWORD, "version": note.version}
+    )
+    assert response.status_code == 422
+    assert expected in response.text
+    assert Note.objects.get(pk=note.pk).status == "draft"
+
+
 def test_a_complete_note_is_signed_with_the_password(clinician_client, clinician, patient):
     note = make_note(clinician, patient, "64681", complete=True)
     response = clinician_client.post(

@@ -10,7 +10,7 @@ from checklists import services
 from rules.engine import run_rule
 from rules.facts import Line, NoteFacts
 from rules.pack_file import parse_pack
-from tests.notes import complete_answers
+from tests.notes import complete_answers, documented_side
 
 PACKS = Path(__file__).resolve().parents[2] / "rules" / "packs"
 DOS = datetime.date(2026, 11, 2)
@@ -95,7 +95,9 @@ def note_on(clinician, patient, day, lines, answers=None, *, technique=None, sig
         place_of_service="11",
         lines=lines,
     )
-    overrides = {k: v if isinstance(v, dict) else {"value": v} for k, v in (answers or {}).items()}
+    overrides = documented_side(lines) | {
+        k: v if isinstance(v, dict) else {"value": v} for k, v in (answers or {}).items()
+    }
     filled = complete_answers(note.definitions, technique, overrides)
     note = services.save_note(note, version=note.version, answers=filled, actor=clinician)
     if sign:
