@@ -86,17 +86,22 @@ def note_row(vendor, note):
     return _upsert("review_notetally", values)
 
 
+def _codes_of(note_id):
+    """The distinct codes of a note's lines, as a subquery."""
+    return f"(SELECT DISTINCT code FROM checklists_codeline WHERE note_id = {note_id})"
+
+
+# The distinct (note, code) pairs of every line, as a subquery (recounts).
+NOTE_CODES = "(SELECT DISTINCT note_id, code FROM checklists_codeline)"
+
+
 def note_codes(vendor, note):
     """One row per distinct code of the note's lines."""
     return _upsert(
         "review_codetally",
         [*_note_columns(vendor, note, "month"), "c.code"],
-        f"FROM (SELECT DISTINCT code FROM checklists_codeline WHERE note_id = {note}.id) c",
+        f"FROM {_codes_of(f'{note}.id')} c",
     )
-
-
-def _codes_of(note_id):
-    return f"(SELECT DISTINCT code FROM checklists_codeline WHERE note_id = {note_id})"
 
 
 def note_code_rows(vendor, note):
@@ -229,13 +234,8 @@ NOTE_KEY_CHANGED = (
 )
 
 
-def _statements(*templates, delta):
-    flat = [
-        t
-        for template in templates
-        for t in ([template] if isinstance(template, str) else template)
-    ]
-    return "; ".join(template.replace("{delta}", delta) for template in flat) + ";"
+def _statements(templates, *, delta):
+    return "; ".join(template.replace("{delta}", delta) for template in templates) + ";"
 
 
 def sqlite_install() -> list[str]:
@@ -243,7 +243,7 @@ def sqlite_install() -> list[str]:
     changed = NOTE_KEY_CHANGED.replace("IS DISTINCT FROM", "IS NOT")
     return [
         f"""CREATE TRIGGER IF NOT EXISTS tally_note_insert AFTER INSERT ON checklists_note
-            BEGIN {_statements(note_row(v, "NEW"), delta="1")} END""",
+            BEGIN {_statements([note_row(v, "NEW")], delta="1")} END""",
         f"""CREATE TRIGGER IF NOT EXISTS tally_note_delete AFTER DELETE ON checklists_note
             BEGIN {_statements(note_all(v, "OLD"), delta="-1")} END""",
         f"""CREATE TRIGGER IF NOT EXISTS tally_note_update AFTER UPDATE ON checklists_note
@@ -399,9 +399,6 @@ def rebuild_statements(vendor) -> list[str]:
             count="COUNT(*)",
         ),
     ]
-
-
-NOTE_CODES = "(SELECT DISTINCT note_id, code FROM checklists_codeline)"
 
 
 def _run(connection, statements):
