@@ -17,11 +17,12 @@ class ReviewConfig(AppConfig):
 def _tallied_connection(using):
     from django.db import connections
 
-    from .models import GapCodeTally
+    from .models import TALLIES
 
-    # The newest tally table: the triggers of this code keep every tally up to it.
+    # Every tally table this code's triggers write to, or none of the triggers go in.
     connection = connections[using]
-    if GapCodeTally._meta.db_table in connection.introspection.table_names():
+    tables = set(connection.introspection.table_names())
+    if all(model._meta.db_table in tables for model in TALLIES):
         return connection
     return None
 

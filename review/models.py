@@ -311,3 +311,7 @@ class GapCodeTally(Tally):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.code} {self.element_key}: {self.note_count}"
+
+
+# Every tally the triggers keep (review/tally_triggers.py KEYS names their tables).
+TALLIES = (NoteTally, CodeTally, GapTally, NoteCodeTally, CodePairTally, GapCodeTally)

@@ -9,6 +9,7 @@ from checklists import services
 from checklists.models import CodeLine, Note, NoteGap
 from review import tally_triggers
 from review.models import (
+    TALLIES,
     CodePairTally,
     CodeTally,
     GapCodeTally,
@@ -21,8 +22,6 @@ from tests.notes import DOS, LINES, make_note, sign
 from .helpers import clone_notes, make_note_missing, required_keys
 
 pytestmark = pytest.mark.django_db
-
-TALLIES = (NoteTally, CodeTally, GapTally, NoteCodeTally, CodePairTally, GapCodeTally)
 
 
 def tallies() -> dict:

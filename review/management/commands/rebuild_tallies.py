@@ -4,14 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from review import tally_triggers
-from review.models import (
-    CodePairTally,
-    CodeTally,
-    GapCodeTally,
-    GapTally,
-    NoteCodeTally,
-    NoteTally,
-)
+from review.models import TALLIES
 
 
 class Command(BaseCommand):
@@ -23,14 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         tally_triggers.rebuild(connection)
         counts = ", ".join(
-            f"{model._meta.verbose_name_plural}: {model.objects.count()}"
-            for model in (
-                NoteTally,
-                CodeTally,
-                GapTally,
-                NoteCodeTally,
-                CodePairTally,
-                GapCodeTally,
-            )
+            f"{model._meta.verbose_name_plural}: {model.objects.count()}" for model in TALLIES
         )
         self.stdout.write(self.style.SUCCESS(f"Tallies recounted ({counts} rows)."))
