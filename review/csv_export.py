@@ -158,7 +158,7 @@ def note_rows(notes, columns):
         )
     }
     element_cells = ElementCells(columns)
-    # Sets of code lines and clinicians repeat across notes: their cells are made once.
+    # Sets of code lines repeat across notes: their cells are made once.
     line_cells: dict[tuple, tuple] = {}
     status_names = dict(Note.Status.choices)
     for page in _chunks(notes):

@@ -189,11 +189,10 @@ class Missing:
         return _share(self.notes, self.of)
 
 
-# Grouped first, labelled after: the label is read for each of the few result rows, not
-# for each of the (many) gaps, so the count is answered from an index alone. The label is
-# the catalog's (the note's own when the catalog dropped the element), as in review.tallied.
-# The label is the catalog's (the note's own when the catalog dropped the element), read
-# for each of the few result rows `x` only; review.tallied asks the same.
+# Grouped first, labelled after: the label is read for each of the few result rows `x`,
+# not for each of the (many) gaps, so the count is answered from an index alone. The label
+# is the catalog's (the note's own when the catalog dropped the element); review.tallied
+# asks the same.
 MISSING_LABEL_SQL = """COALESCE(
          (SELECT e.label FROM procedures_documentationelement e WHERE e.key = x.element_key),
          (SELECT g2.label FROM checklists_notegap g2
