@@ -99,6 +99,12 @@ def side_answer_for(lines: list[dict]) -> str | None:
     return sides.pop()
 
 
+def documented_side(lines: list[dict]) -> dict:
+    """The answer that documents the side these lines bill ({} when they have no side)."""
+    side = side_answer_for(lines)
+    return {"procedure_side": {"value": side}} if side else {}
+
+
 def _side_answer(lines, answers):
     """The side documented in the note must be the side on the claim, as the catalog's
     "Side treated" element says: a wrong-site safety check as much as a coding one."""

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists import services as notes
-from checklists.coding_checks import side_answer_for
+from checklists.coding_checks import documented_side
 from checklists.completeness import applies
 from checklists.models import Patient
 
@@ -65,11 +65,6 @@ def _line(code, side="", site=""):
     }
 
 
-def _with_side(lines, overrides):
-    side = side_answer_for(lines)
-    return {"procedure_side": side, **overrides} if side else overrides
-
-
 def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
     note = notes.create_note(
         clinician=clinician,
@@ -82,7 +77,7 @@ def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
         note,
         version=note.version,
         # The side documented is the side the lines bill, unless the scenario says otherwise.
-        answers=_answers(note.definitions, _with_side(lines, overrides)),
+        answers=_answers(note.definitions, documented_side(lines) | overrides),
         actor=clinician,
     )
     if sign:

@@ -3,7 +3,7 @@
 import datetime
 
 from checklists import services
-from checklists.coding_checks import side_answer_for
+from checklists.coding_checks import documented_side
 from checklists.element_form import to_answer_value
 
 DOS = datetime.date(2026, 11, 2)
@@ -71,12 +71,6 @@ def complete_answers(definitions, technique, overrides=None):
     return answers
 
 
-def documented_side(lines) -> dict:
-    """A complete note documents the side its lines bill (the coding checks compare them)."""
-    side = side_answer_for(lines)
-    return {"procedure_side": {"value": side}} if side else {}
-
-
 def make_note(clinician, patient, kind="64681", *, lines=None, complete=False, answers=None):
     lines = lines or LINES[kind]
     note = services.create_note(
@@ -87,6 +81,7 @@ def make_note(clinician, patient, kind="64681", *, lines=None, complete=False, a
         lines=lines,
     )
     if complete or answers:
+        # A complete note documents the side its lines bill (the coding checks compare them).
         overrides = documented_side(lines) | (answers or {})
         filled = (
             complete_answers(note.definitions, TECHNIQUE.get(kind), overrides)
@@ -105,7 +100,6 @@ __all__ = [
     "make_note",
     "sign",
     "complete_answers",
-    "documented_side",
     "sample_value",
     "to_answer_value",
 ]

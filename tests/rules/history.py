@@ -7,10 +7,11 @@ import itertools
 from pathlib import Path
 
 from checklists import services
+from checklists.coding_checks import documented_side
 from rules.engine import run_rule
 from rules.facts import Line, NoteFacts
 from rules.pack_file import parse_pack
-from tests.notes import complete_answers, documented_side
+from tests.notes import complete_answers
 
 PACKS = Path(__file__).resolve().parents[2] / "rules" / "packs"
 DOS = datetime.date(2026, 11, 2)
