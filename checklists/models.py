@@ -308,6 +308,10 @@ class CodeLine(models.Model):
     site = models.CharField(
         max_length=300, blank=True, help_text="level, nerve, interspace or extremity"
     )
+    # The neurolytic technique of this line ("thermal_rf", "chemical", ...: the catalog's
+    # technique keys). Per line, since one session may combine techniques (botulinum toxin
+    # on 64642 with a phenol motor-nerve block on 64640). Blank on lines written before.
+    technique = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["note", "position"]
