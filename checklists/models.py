@@ -12,9 +12,13 @@ import hashlib
 
 import orjson
 from django.conf import settings
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 
 class Practice(models.Model):
@@ -369,6 +373,52 @@ class Addendum(models.Model):
 
     def __str__(self):
         return f"Addendum to note {self.note_id} by {self.author}"
+
+
+class _SignedPdfStorage(LazyObject):
+    """STORAGES["signed_pdfs"] (local files or an S3-compatible bucket, config/settings.py),
+    looked up when first used and again after the setting changes, as Django's
+    default_storage is: a FileField keeps the storage it was given at import."""
+
+    def _setup(self):
+        self._wrapped = storages["signed_pdfs"]
+
+
+signed_pdf_files = _SignedPdfStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        signed_pdf_files._wrapped = empty
+
+
+def signed_pdf_storage():
+    return signed_pdf_files
+
+
+class SignedPdf(models.Model):
+    """The PDF of a signed note, rendered once and stored: every download serves these bytes.
+
+    Version 1 is the note as signed; each addendum adds the next version (the note with its
+    addenda so far), and earlier versions are kept.
+    """
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="signed_pdfs")
+    version = models.PositiveSmallIntegerField(help_text="1 as signed, then one per addendum")
+    file = models.FileField(storage=signed_pdf_storage, max_length=200)
+    sha256 = models.CharField("PDF SHA-256", max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["note", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "version"], name="unique_signed_pdf_version")
+        ]
+
+    def __str__(self):
+        return f"PDF of note {self.note_id}, version {self.version}"
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -1,14 +1,15 @@
 """PDF endpoints: the note PDF and the blank paper checklist of a code."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from procedures.models import ProcedureCode
 
-from . import audit
+from . import audit, signed_pdfs
 from .access import get_note_for_user
+from .models import SignedPdf
 from .pdf.render import render_checklist_pdf, render_note_pdf
 
 
@@ -24,10 +25,31 @@ def _pdf_response(pdf: bytes, filename: str, *, private: bool) -> HttpResponse:
 @require_safe
 @login_required
 def note_pdf(request, pk):
+    """A draft rendered now; a signed note's stored PDF (?version=1 is the note as signed,
+    before any addendum; the default is the latest version)."""
     note = get_note_for_user(request, pk)
-    pdf = render_note_pdf(note)
-    audit.record("note.pdf", actor=request.user, note=note, request=request)
-    return _pdf_response(pdf, f"note-{note.pk}.pdf", private=True)
+    if not note.is_signed:
+        pdf = render_note_pdf(note)
+        audit.record("note.pdf", actor=request.user, note=note, request=request)
+        return _pdf_response(pdf, f"note-{note.pk}.pdf", private=True)
+    asked = request.GET.get("version", "")
+    if asked:
+        if not asked.isdigit():
+            raise Http404("No such version of this note's PDF.")
+        stored = get_object_or_404(SignedPdf, note=note, version=int(asked))
+    else:
+        stored = signed_pdfs.current(note)
+    pdf = signed_pdfs.read(stored)
+    audit.record(
+        "note.pdf",
+        actor=request.user,
+        note=note,
+        request=request,
+        version=stored.version,
+        sha256=stored.sha256,
+    )
+    name = f"note-{note.pk}-v{stored.version}.pdf" if asked else f"note-{note.pk}.pdf"
+    return _pdf_response(pdf, name, private=True)
 
 
 @require_safe

@@ -8,7 +8,7 @@ addenda).
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
+from . import audit, signed_pdfs
 from .canonical import content_hash
 from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
@@ -200,6 +200,7 @@ def sign_note(note, *, user, version, request=None) -> Note:
     audit.record(
         "note.sign", actor=user, note=current, request=request, sha256=current.content_hash
     )
+    signed_pdfs.store_after_commit(current)
     return current
 
 
@@ -219,4 +220,5 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
         addendum=addendum.pk,
         reason=reason,
     )
+    signed_pdfs.store_after_commit(current)  # a new version; the earlier ones are kept
     return addendum

@@ -165,8 +165,33 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Signed notes' PDFs, stored once (checklists/signed_pdfs.py). Local files by default; on
+# several app servers, a shared folder or an S3-compatible bucket (SIGNED_PDF_STORAGE=s3,
+# needs `pip install -r requirements-s3.txt`; credentials from the usual AWS_* variables).
+SIGNED_PDF_STORAGE = env.str("SIGNED_PDF_STORAGE", default="local")
+if SIGNED_PDF_STORAGE == "s3":
+    SIGNED_PDFS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SIGNED_PDF_BUCKET"),
+            "endpoint_url": env.str("SIGNED_PDF_ENDPOINT_URL", default=None),
+            "region_name": env.str("SIGNED_PDF_REGION", default=None),
+            "location": env.str("SIGNED_PDF_PREFIX", default="signed-pdfs"),
+            # Private health data: no public ACL, no presigned URLs handed out (the app
+            # serves the bytes itself, after its access check and audit event).
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    SIGNED_PDFS = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("SIGNED_PDF_DIR", default=str(VAR_DIR / "signed-pdfs"))},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "signed_pdfs": SIGNED_PDFS,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

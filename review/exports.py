@@ -70,8 +70,9 @@ def _file_name(note) -> str:
 def render_chunk(ids, render=None) -> list[tuple[list, bytes | None]]:
     """PDFs of these notes: [(manifest row, pdf bytes or None when it failed), ...]."""
     if render is None:
-        # Imported here: only the worker needs WeasyPrint loaded.
-        from checklists.pdf.render import render_note_pdf as render
+        # Signed notes: their stored PDF (rendered and stored now if the worker has not
+        # yet); drafts: rendered now.
+        from checklists.signed_pdfs import note_pdf_bytes as render
     notes = (
         Note.objects.filter(pk__in=ids)
         .select_related("patient", "clinician", "signed_by")

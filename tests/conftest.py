@@ -20,6 +20,16 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _signed_pdfs_in_a_scratch_folder(settings, tmp_path):
+    settings.STORAGES = settings.STORAGES | {
+        "signed_pdfs": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "signed-pdfs")},
+        }
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_around_triggers():
     """Tests that use real transactions empty every table afterwards; the audit table's

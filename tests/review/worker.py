@@ -34,6 +34,7 @@ def run_worker(tmp_path: Path, *, export_dir: Path, timeout: int = 300):
         "DJANGO_SETTINGS_MODULE": "tests.review.worker_settings",
         "REVIEW_TEST_DATABASE": json.dumps(database),
         "REVIEW_EXPORT_DIR": str(export_dir),
+        "SIGNED_PDF_DIR": str(tmp_path / "signed-pdfs"),
     }
     process = subprocess.run(
         [
