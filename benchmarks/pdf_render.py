@@ -48,18 +48,17 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from django.test import Client  # noqa: E402
-
 from checklists import demo, services  # noqa: E402
 from checklists.coding_checks import documented_side  # noqa: E402
 from checklists.models import Patient  # noqa: E402
-from procedures.models import ProcedureCode  # noqa: E402
 from checklists.pdf import render  # noqa: E402
 from checklists.pdf.note_context import note_context  # noqa: E402
+from procedures.models import ProcedureCode  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 
 SENTENCES = [
