@@ -17,6 +17,12 @@ is intact.
     .venv/bin/python benchmarks/load_test.py --think 1             # SQLite, stress
     .venv/bin/python benchmarks/load_test.py --database postgres   # a throwaway PostgreSQL
     .venv/bin/python benchmarks/load_test.py --duration 20 --clinicians 5   # a quick look
+    .venv/bin/python benchmarks/load_test.py --smoke               # seconds; fails on errors
+
+It needs httpx (in requirements-dev.txt: `./scripts/test` installs it, or
+`.venv/bin/pip install -r requirements-dev.txt`). Besides gunicorn it runs one
+`db_worker`, as production does, which stores each signed note's PDF right after signing.
+It exits with status 1 on any error, lost save or signature, or a broken audit chain.
 
 On a shared machine, run it alone (flock /tmp/bench.lock ...) and check the "other
 processes" share it prints: anything but 0 % means the numbers are not this app's.
@@ -76,7 +82,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "load-test-password-1"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-PG_PORT = 54331
+PG_PORT = int(os.environ.get("LOAD_TEST_PG_PORT", "54331"))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
@@ -345,8 +351,14 @@ async def loop_lag(lags, stop_at):
         lags.append(time.perf_counter() - start - 0.05)
 
 
-def django_env(database_url):
-    return {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", "PYTHONPATH": str(ROOT)}
+def django_env(database_url, workdir):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "PYTHONPATH": str(ROOT),
+        "SIGNED_PDF_DIR": str(workdir / "signed-pdfs"),
+    }
 
 
 def _db_script(env, *args, stdin=None):
@@ -530,6 +542,11 @@ def parse_args():
         "(default: 60 realistic, 15 stress)",
     )
     parser.add_argument("--port", type=int, default=8991)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a few seconds with 2 clinicians, 1 manager and 2 workers: does it still run?",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and server log")
     parser.add_argument(
         "--think",
@@ -537,6 +554,10 @@ def parse_args():
         help="'realistic' (default) or seconds between a clinician's requests (stress)",
     )
     options = parser.parse_args()
+    if options.smoke:
+        options.duration, options.clinicians, options.managers = 3, 2, 1
+        options.workers, options.patients, options.think = 2, 6, "0.2"
+        options.ramp_up = 0.5
     if options.think != "realistic":
         float(options.think)  # a number, or argparse's error below
     if options.ramp_up is None:
@@ -655,7 +676,7 @@ async def drive(options, base, world, ledger, roots):
         )
         # Warm every worker thread up (imports, templates, fonts): unmeasured journeys.
         warmers = clinicians[: options.workers * options.threads]
-        warm_until = time.monotonic() + 8
+        warm_until = time.monotonic() + (1 if options.smoke else 8)
         await asyncio.gather(
             *(
                 clinician(c, i, world, Stats(), ledger, warm_until, "0")
@@ -697,6 +718,32 @@ async def drive(options, base, world, ledger, roots):
             await client.aclose()
 
 
+def db_worker_command():
+    return [
+        sys.executable,
+        "manage.py",
+        "db_worker",
+        "--no-reload",
+        "--interval",
+        "0.2",
+        "-v",
+        "0",
+    ]
+
+
+def failures(stats, result) -> list[str]:
+    problems = []
+    if sum(stats.errors.values()):
+        problems.append(f"{sum(stats.errors.values())} errors")
+    lost = result["checked"] - result["found"] + len(result["mismatch"])
+    lost += result["signed_checked"] - result["signed_found"]
+    if lost:
+        problems.append(f"{lost} lost writes")
+    if result["audit"] != "intact":
+        problems.append(f"audit chain: {result['audit']}")
+    return problems
+
+
 def main():
     options = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="neurolysis-load-"))
@@ -706,13 +753,17 @@ def main():
         database_url, stop_pg, roots["postgres"] = start_postgres(workdir)
     else:
         database_url = f"sqlite:///{workdir / 'clinic.sqlite3'}"
-    env = django_env(database_url)
+    env = django_env(database_url, workdir)
     world = prepare(env, options.clinicians, options.managers, options.patients)
     log = (workdir / "gunicorn.log").open("w")  # noqa: SIM115 - closed after the run
     server = subprocess.Popen(
         gunicorn_command(options), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
     )
+    worker = subprocess.Popen(
+        db_worker_command(), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     roots["gunicorn"] = server.pid
+    roots["db_worker"] = worker.pid
     base = f"http://127.0.0.1:{options.port}"
     try:
         for _ in range(100):
@@ -724,8 +775,10 @@ def main():
         ledger = Ledger()
         stats, elapsed, lags, cpu = asyncio.run(drive(options, base, world, ledger, roots))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (server, worker):
+            process.wait(timeout=30)
         log.close()
 
     locked = (workdir / "gunicorn.log").read_text().count("database is locked")
@@ -737,6 +790,9 @@ def main():
         print(f"database and server log kept in {workdir}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
+    problems = failures(stats, result)
+    if problems:
+        sys.exit("FAILED: " + ", ".join(problems))
 
 
 if __name__ == "__main__":

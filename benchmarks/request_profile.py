@@ -7,13 +7,16 @@ test (benchmarks/load_test.py) then shows what queueing adds on top.
 
     .venv/bin/python benchmarks/request_profile.py                 # the table
     .venv/bin/python benchmarks/request_profile.py --profile edit  # cProfile of one request
+    .venv/bin/python benchmarks/request_profile.py --smoke         # each request once, seconds
 """
 
 import argparse
+import atexit
 import cProfile
 import datetime
 import os
 import pstats
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,7 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 WORKDIR = Path(tempfile.mkdtemp(prefix="neurolysis-profile-"))
+atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
 os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'profile.sqlite3'}"
+os.environ["SIGNED_PDF_DIR"] = str(WORKDIR / "signed-pdfs")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -185,7 +190,10 @@ def main():
     )
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=45)
+    parser.add_argument("--smoke", action="store_true", help="each request once, few notes")
     options = parser.parse_args()
+    if options.smoke:
+        options.repeat, options.notes, options.patients = 1, 10, 10
 
     _, answers = prepare(options.notes, options.patients)
     import config.wsgi  # noqa: F401 - what the server does at start-up (views, garbage collector)

@@ -1,0 +1,63 @@
+"""Every benchmark still runs: each script's --smoke mode, as a subprocess, in seconds.
+
+Nothing here is timed; the benchmarks print figures for people to read. This only fails
+when a benchmark stops running (as pdf_render.py did once the side check landed).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _smoke(script, *args):
+    # Each benchmark makes its own scratch SQLite database: never the test database.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SIGNED_PDF_DIR")}
+    process = subprocess.run(
+        [sys.executable, f"benchmarks/{script}", "--smoke", *args],
+        cwd=ROOT,
+        env=env | {"LOG_LEVEL": "WARNING"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-4000:]
+    return process.stdout
+
+
+def test_the_pdf_benchmark_runs():
+    out = _smoke("pdf_render.py")
+    assert "draft 2-page" in out
+    assert "blank 64681" in out
+    assert "signed 2-page, stored, downloaded" in out
+    assert "goal, signed download <= 5 ms median" in out
+
+
+def test_the_request_profile_runs():
+    out = _smoke("request_profile.py")
+    assert "GET /notes/<id>/edit/" in out
+    assert "GET /notes/<id>/pdf/ (signed)" in out
+
+
+def test_the_review_benchmark_runs():
+    out = _smoke("review_dashboard.py")
+    assert "dashboard one code, drafts median / p90 ms" in out
+    assert "bulk PDF, stored, notes/s" in out
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc for CPU and memory")
+def test_the_load_test_runs_without_errors_or_lost_writes():
+    out = _smoke("load_test.py", "--port", str(_free_port()))
+    assert "errors: 0" in out
+    assert "audit chain: intact" in out
