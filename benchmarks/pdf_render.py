@@ -38,6 +38,9 @@ os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
 os.environ["SIGNED_PDF_DIR"] = f"{WORKDIR}/signed-pdfs"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The render's own cost: at normal priority (production lowers it, LOW_PRIORITY_NICENESS, so
+# that on a busy machine a PDF waits for pages; the load test measures that).
+os.environ.setdefault("LOW_PRIORITY_NICENESS", "0")
 # As in production, so a download pays no debug bookkeeping.
 os.environ |= {"DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "testserver"}
 

@@ -7,9 +7,9 @@ from procedures.units import display_unit
 from ..models import CodeLine, PlaceOfService, Practice
 from ..presentation import SECTION_LABELS
 from ..snapshot import build_definitions
-from .note_context import page_size, practice_line
+from .note_context import page_size, practice_line, two_columns
 
-# Choice lists longer than this print in columns to save paper.
+# Choice lists longer than this print in two columns to save paper.
 COLUMNS_FROM = 6
 
 
@@ -27,6 +27,10 @@ class PaperField:
     @property
     def in_columns(self) -> bool:
         return len(self.choices) >= COLUMNS_FROM
+
+    @property
+    def columns(self) -> tuple[tuple, tuple]:
+        return two_columns(self.choices)
 
 
 def condition_text(condition, elements: dict) -> str:

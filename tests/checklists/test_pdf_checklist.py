@@ -46,7 +46,8 @@ def test_it_prints_units_conditions_and_blanks_for_the_patient(shp, practice):
 
 def test_a_sided_code_asks_for_the_side_and_its_level(catalog, practice):
     text = text_of(render_checklist_pdf(ProcedureCode.objects.get(code="64633")))
-    assert "Side Left Right Bilateral (modifier 50)" in text
+    # Each choice has its tick box (the ☐ glyph) in front of it.
+    assert "Side ☐ Left ☐ Right ☐ Bilateral (modifier 50)" in text
     assert "Facet joint level" in text
     assert "C5-C6" in text
 
