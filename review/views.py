@@ -14,6 +14,9 @@ from .charts import days_histogram
 from .filters import NoteFilter, clinician_choices, code_choices
 
 PAGE_SIZE = 50
+# "Most often missing" shows this many; ?missing_all=1 shows every element (87 on an
+# unfiltered practice), so a plain visit renders a bounded table whatever the catalog.
+MISSING_TOP = 12
 
 
 class KnownCountPaginator(Paginator):
@@ -78,12 +81,16 @@ def dashboard_data(request, *, use_tallies=True) -> dict:
         missing_label = next(
             (m.label for m in missing if m.element_key == active["missing"]), active["missing"]
         )
+    all_missing = request.GET.get("missing_all") == "1"
     return {
         "filter": filterset,
         "total": total,
         "per_clinician": per_clinician,
         "per_code": per_code,
         "missing": missing,
+        "missing_shown": missing if all_missing else missing[:MISSING_TOP],
+        "missing_all": all_missing,
+        "missing_top": MISSING_TOP,
         "page": page,
         "sort": sort,
         "active": active,

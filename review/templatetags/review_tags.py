@@ -12,6 +12,8 @@ from django import template
 
 from checklists.roles import is_manager
 
+from ..note_rows import note_rows_html
+
 register = template.Library()
 
 
@@ -51,6 +53,12 @@ def url_with(context, **changes):
             query[name] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def note_rows(notes, today, next_path):
+    """The dashboard's rows of notes (review.note_rows: markup built in Python)."""
+    return note_rows_html(notes, today=today, next_path=next_path)
 
 
 @register.filter

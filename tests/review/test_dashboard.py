@@ -259,3 +259,40 @@ def test_an_invalid_filter_is_ignored_and_shown(manager_client, clinician, patie
     assert response.context["filter"].errors["below"]
     assert response.context["active"] == {"status": "draft"}
     assert response.context["total"].notes == 1
+
+
+def test_most_often_missing_shows_the_top_twelve_and_links_to_all(
+    manager_client, clinician, patient, catalog
+):
+    # An empty 64681 note misses every required and recommended element: more than 12.
+    note = make_note(clinician, patient, "64681")
+    everything = {gap.element_key for gap in note.gaps.all()}
+    assert len(everything) > 12
+
+    top = manager_client.get(URL)
+    shown = [m.element_key for m in top.context["missing_shown"]]
+    assert len(shown) == 12
+    assert shown == [m.element_key for m in top.context["missing"]][:12]
+    assert f"Show all {len(everything)} elements".encode() in top.content
+    assert b"missing_all=1" in top.content
+
+    full = manager_client.get(URL, {"missing_all": "1"})
+    assert {m.element_key for m in full.context["missing_shown"]} == everything
+    assert b"Show the top 12 only" in full.content
+
+
+def test_a_note_row_shows_patient_codes_status_completeness_and_its_links(
+    manager_client, manager, clinician, patient, catalog
+):
+    note = make_note(clinician, patient, "64640")
+    queries.open_query(note=note, manager=manager, message="Please add the side.")
+    page = manager_client.get(URL).content.decode()
+
+    assert '<span class="fw-semibold">Testpatient, Zed</span>' in page
+    assert "MRN TEST-0001" in page
+    assert '<span class="badge text-bg-light border">64640</span>' in page
+    assert '<span class="badge text-bg-warning">Draft</span>' in page
+    assert "1 query</span>" in page
+    assert f'aria-label="Completeness of note {note.pk}">{note.completeness}%' in page
+    assert f'href="/notes/{note.pk}/"' in page
+    assert f'href="/review/notes/{note.pk}/queries/new/?next=%2Freview%2F"' in page
