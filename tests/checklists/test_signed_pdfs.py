@@ -156,3 +156,21 @@ def test_a_bulk_export_zips_the_stored_bytes(
     with zipfile.ZipFile(exports.file_path(job)) as archive:
         assert archive.read(archive.namelist()[0]) == downloaded
     assert SignedPdf.objects.count() == 1
+
+
+def test_store_signed_pdfs_stores_what_is_missing_and_nothing_twice(
+    signed_note, clinician, patient
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    draft = make_note(clinician, patient, "64681")
+    out = StringIO()
+    call_command("store_signed_pdfs", stdout=out)
+    assert out.getvalue().strip() == "1 signed note PDF(s) stored."
+    assert list(SignedPdf.objects.values_list("note_id", "version")) == [(signed_note.pk, 1)]
+    assert not draft.signed_pdfs.exists()
+
+    call_command("store_signed_pdfs", stdout=out)
+    assert out.getvalue().strip().endswith("0 signed note PDF(s) stored.")
