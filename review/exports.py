@@ -18,10 +18,10 @@ from pathlib import Path
 
 from django import db
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from checklists.models import CodeLine, Note
+from checklists.models import CodeLine, Note, SignedPdf
 
 from .filters import NoteFilter
 from .models import ExportJob
@@ -68,20 +68,24 @@ def _file_name(note) -> str:
 
 
 def render_chunk(ids, render=None) -> list[tuple[list, bytes | None]]:
-    """PDFs of these notes: [(manifest row, pdf bytes or None when it failed), ...]."""
-    if render is None:
-        # Signed notes: their stored PDF (rendered and stored now if the worker has not
-        # yet); drafts: rendered now.
-        from checklists.signed_pdfs import note_pdf_bytes as render
-    notes = (
+    """PDFs of these notes: [(manifest row, pdf bytes or None when it failed), ...].
+
+    Signed notes give their stored PDF (`checklists.signed_pdfs`; the stored versions of
+    the chunk read in one query), drafts are rendered. `render` replaces both (tests).
+    """
+    from checklists import signed_pdfs
+
+    notes = list(
         Note.objects.filter(pk__in=ids)
         .select_related("patient", "clinician", "signed_by")
-        # Each distinct catalog snapshot read and decoded once for the chunk.
-        .prefetch_related(
-            Prefetch("lines", queryset=CodeLine.objects.order_by("position")), "snapshot"
-        )
+        .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
+        .annotate(addenda_count=Count("addenda", distinct=True))
         .order_by("date_of_service", "pk")
     )
+    stored = {
+        (record.note_id, record.version): record
+        for record in SignedPdf.objects.filter(note__in=[n.pk for n in notes if n.is_signed])
+    }
     rendered = []
     for note in notes:
         row = [
@@ -94,7 +98,13 @@ def render_chunk(ids, render=None) -> list[tuple[list, bytes | None]]:
             " ".join(line.code for line in note.lines.all()),
         ]
         try:
-            pdf = render(note)
+            if render is not None:
+                pdf = render(note)
+            elif note.is_signed:
+                record = stored.get((note.pk, note.addenda_count + 1))
+                pdf = signed_pdfs.read(record or signed_pdfs.current(note))
+            else:
+                pdf = signed_pdfs.note_pdf_bytes(note)
         except Exception as error:  # one bad note must not sink the export
             logger.exception("PDF of note %s failed", note.pk)
             row[1] = ""
