@@ -38,11 +38,14 @@ def current_version(note) -> int:
     return 1 + note.addenda.count()
 
 
+def stored_current(note) -> SignedPdf | None:
+    """The stored PDF of the signed note as it stands now, if it is stored yet."""
+    return SignedPdf.objects.filter(note=note, version=current_version(note)).first()
+
+
 def current(note) -> SignedPdf:
     """The stored PDF of the signed note as it stands now, rendered and stored if missing."""
-    version = current_version(note)
-    found = SignedPdf.objects.filter(note=note, version=version).first()
-    return found or _render_and_store(note, version)
+    return stored_current(note) or _render_and_store(note, current_version(note))
 
 
 def _render_and_store(note, version) -> SignedPdf:

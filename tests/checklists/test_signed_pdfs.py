@@ -120,10 +120,13 @@ def test_a_stored_download_reads_no_catalog_and_runs_few_queries(
     store_signed_pdf.call(signed_note.pk)
     url = reverse("checklists:note-pdf", args=[signed_note.pk])
     clinician_client.get(url)  # the session and permission caches warmed
-    # session, user, permissions, note (with its snapshot), lines, addenda count, stored
-    # PDF, then the audit event: lock, last hmac, savepoint and insert.
-    with django_assert_num_queries(12):
+    # session, user, permissions (2), the note's id and status, addenda count, stored PDF,
+    # then the audit event: lock, last hmac, savepoint and insert. No lines, no snapshot.
+    with django_assert_num_queries(11) as context:
         clinician_client.get(url)
+    sql = " ".join(query["sql"] for query in context.captured_queries)
+    assert "checklists_catalogsnapshot" not in sql
+    assert "checklists_codeline" not in sql
 
 
 def test_it_stores_one_version_when_two_readers_race(signed_note):
