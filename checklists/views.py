@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coding.problems import blocking
 from review.selectors import with_open_query_count
 
 from . import audit, services
 from .access import can_edit, get_note_for_user, readable_notes, require, require_reader
 from .canonical import content_hash
-from .coding_checks import blocking
 from .element_form import ElementForm
 from .forms import (
     AddendumForm,

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from coding.sites import key as site_key
+
+from .billing_schema import Billing, check_references
 from .data_file import Where, read_toml
 
 SECTIONS = ("pre", "procedure", "post")
@@ -74,6 +79,48 @@ class CatalogData:
     sources: dict[str, dict]
     elements: dict[str, dict]
     codes: list[dict] = field(default_factory=list)
+    # The claim scrubber's catalog-wide rules ([billing] less its per-code part, which is
+    # in each code's "billing").
+    claim_rules: dict = field(default_factory=dict)
+
+
+def format_validation_error(where: Where, prefix: str, error: ValidationError):
+    """The first problem pydantic found, as 'file: <prefix.path>, field 'x': message'."""
+    first = error.errors()[0]
+    location = [str(part) for part in first["loc"]]
+    field_name = location[-1] if location else prefix
+    what = ".".join([prefix, *location[:-1]])
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "is not a known field"
+    elif first["type"] == "missing":
+        message = "is missing"
+    where.fail(what, field_name, message)
+
+
+def _parse_billing(where, document, codes, sources, elements) -> tuple[dict, dict]:
+    try:
+        billing = Billing.model_validate(document.get("billing") or {})
+    except ValidationError as exc:
+        format_validation_error(where, "billing", exc)
+    check_references(
+        billing,
+        codes={c["code"]: c for c in codes},
+        sources=sources,
+        elements=elements,
+        fail=where.fail,
+    )
+    per_code = {code: facts.model_dump() for code, facts in billing.codes.items()}
+    rules = billing.rules()
+    # Which codes bill each checked site, so a level on the wrong code can name the right one.
+    site_codes: dict[str, list[str]] = {}
+    for code in codes:
+        if per_code.get(code["code"], {}).get("strict_sites"):
+            for choice in code["site_choices"]:
+                site_codes.setdefault(site_key(choice), []).append(code["code"])
+    if site_codes:
+        rules["site_codes"] = site_codes
+    return per_code, rules
 
 
 def _one_of(where, what, name, value, allowed):
@@ -344,9 +391,16 @@ def _parse_code(where, table, elements, sources):
 
 def parse_catalog(path) -> CatalogData:
     path = Path(path)
-    where = Where(str(path), CatalogError)
     raw, document = read_toml(path, CatalogError)
+    return catalog_from_document(
+        document, path=str(path), checksum=hashlib.sha256(raw).hexdigest()
+    )
 
+
+def catalog_from_document(document: dict, *, path: str, checksum: str) -> CatalogData:
+    """Validate a catalog already read into a dict (a TOML file, or the FHIR importer's
+    merge); errors name `path`."""
+    where = Where(path, CatalogError)
     header = document.get("catalog")
     if not isinstance(header, dict):
         where.fail("[catalog]", "catalog", "the [catalog] table is missing")
@@ -393,10 +447,13 @@ def parse_catalog(path) -> CatalogData:
         for primary in code["addon_of"]:
             if primary not in seen:
                 where.fail(f"code {code['code']}", "addon_of", f"{primary!r} is not a code here")
+    per_code, claim_rules = _parse_billing(where, document, codes, sources, elements)
+    for code in codes:
+        code["billing"] = per_code.get(code["code"], {})
 
     return CatalogData(
-        path=str(path),
-        checksum=hashlib.sha256(raw).hexdigest(),
+        path=path,
+        checksum=checksum,
         version=version,
         cpt_year=cpt_year,
         title=_text(where, "[catalog]", header, "title"),
@@ -404,4 +461,11 @@ def parse_catalog(path) -> CatalogData:
         sources=sources,
         elements=elements,
         codes=codes,
+        claim_rules=claim_rules,
     )
+
+
+def billing_document(data: CatalogData) -> dict:
+    """The [billing] table `data` was parsed from, to validate it again."""
+    codes = {c["code"]: c["billing"] for c in data.codes if c.get("billing")}
+    return {**data.claim_rules, "codes": codes} if codes or data.claim_rules else {}
