@@ -213,6 +213,7 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
         }
         for p in warnings(coding_problems(current))
     ]
+    current.coding_warnings_signed = len(current.coding_overrides)
     # What no longer applies (e.g. phenol fields after switching to RF) is not signed.
     applicable = {
         e["key"] for e in applicable_elements(current.definitions["elements"], current.answers)

@@ -87,15 +87,20 @@ class CatalogData:
 def format_validation_error(where: Where, prefix: str, error: ValidationError):
     """The first problem pydantic found, as 'file: <prefix.path>, field 'x': message'."""
     first = error.errors()[0]
-    location = [str(part) for part in first["loc"]]
-    field_name = location[-1] if location else prefix
-    what = ".".join([prefix, *location[:-1]])
-    message = first["msg"]
+    path = prefix
+    for part in first["loc"][:-1]:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    last = first["loc"][-1] if first["loc"] else ""
+    if isinstance(last, int):  # a rule about the whole entry
+        path, field_name = f"{path}[{last}]", "(entry)"
+    else:
+        field_name = str(last)
+    message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "is not a known field"
     elif first["type"] == "missing":
         message = "is missing"
-    where.fail(what, field_name, message)
+    where.fail(path, field_name, message)
 
 
 def _parse_billing(where, document, codes, sources, elements) -> tuple[dict, dict]:
