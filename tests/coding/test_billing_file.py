@@ -38,7 +38,7 @@ def edited(tmp_path):
         (
             'sites = "up_to_two"',
             'sites = "two"',
-            "billing.codes.64628, field 'sites': Input should be 'one', 'per_unit', 'up_to_two' or 'any'",
+            "billing.codes.64628, field 'sites': 'two' is not one of 'one', 'per_unit', 'up_to_two' or 'any'",
         ),
         (
             'codes = ["64642", "64644"]\nkind = "exclusive"',
@@ -58,7 +58,7 @@ def edited(tmp_path):
         (
             '[billing.modifiers.JW]\nkind = "drug_line"',
             '[billing.modifiers.JW]\nkind = "drug"',
-            "billing.modifiers.JW, field 'kind': Input should be",
+            "billing.modifiers.JW, field 'kind': 'drug' is not one of 'side', 'bilateral', 'digit',",
         ),
         (
             'source = "chemodenervation-structure"\n\n[[billing.pairs]]\ncodes = ["64646", "64647"]',
