@@ -8,10 +8,6 @@ class ChecklistsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401 - connects the audit receivers
-        from .roles import ensure_roles
-
-        post_migrate.connect(ensure_roles, sender=self)
         post_migrate.connect(_refresh_sqlite_statistics, sender=self)
 
 

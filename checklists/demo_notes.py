@@ -12,13 +12,13 @@ from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from practice.roles import CLINICIAN
 from procedures.models import ProcedureCode
 
 from .canonical import content_hash
 from .coding_checks import blocking, check_lines, side_answer_for
 from .completeness import applicable_elements, assess
 from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
-from .roles import CLINICIAN
 from .services import ATTESTATION
 from .snapshot import build_definitions
 

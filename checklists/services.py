@@ -8,7 +8,8 @@ addenda).
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
+from audit.models import AuditEvent
+
 from .canonical import content_hash
 from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
@@ -115,7 +116,9 @@ def create_note(
     _write_lines(note, lines)
     _store_results(note, lines)
     note.save()
-    audit.record("note.create", actor=clinician, note=note, request=request, codes=note.codes)
+    AuditEvent.objects.record(
+        "note.create", actor=clinician, note=note, request=request, codes=note.codes
+    )
     return note
 
 
@@ -158,7 +161,9 @@ def save_note(note, *, version, answers, lines=None, header=None, actor, request
     current.version += 1
     current.save()
     if changes["answers"] or len(changes) > 1:
-        audit.record("note.update", actor=actor, note=current, request=request, **changes)
+        AuditEvent.objects.record(
+            "note.update", actor=actor, note=current, request=request, **changes
+        )
     return current
 
 
@@ -197,7 +202,7 @@ def sign_note(note, *, user, version, request=None) -> Note:
     current.version += 1
     current.content_hash = content_hash(current)
     current.save(allow_signing=True)
-    audit.record(
+    AuditEvent.objects.record(
         "note.sign", actor=user, note=current, request=request, sha256=current.content_hash
     )
     return current
@@ -210,8 +215,8 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
         raise ValueError("Addenda are for signed notes; edit the draft instead.")
     addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)
     # Status is bookkeeping outside the signed content; the hash still covers the original.
-    Note.objects.filter(pk=current.pk).update(status=Note.Status.AMENDED)
-    audit.record(
+    Note.objects.filter(pk=current.pk).mark_amended()
+    AuditEvent.objects.record(
         "note.addendum",
         actor=author,
         note=current,

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from checklists.models import Patient, Practice
-from checklists.roles import CATALOG_ADMIN, CLINICIAN, MANAGER
+from practice.models import Patient, Practice
+from practice.roles import CATALOG_ADMIN, CLINICIAN, MANAGER
 from procedures.models import ProcedureCode
 
 PASSWORD = "correct-horse-battery"
@@ -27,7 +27,7 @@ def _flush_around_triggers():
     notes out of tallies already emptied, so only that flush lifts them."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from checklists import audit_triggers
+    from audit import triggers as audit_triggers
     from review import tally_triggers
 
     original = BaseDatabaseOperations.execute_sql_flush

@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from audit.models import AuditEvent
 from checklists import services
 from checklists.canonical import note_document
-from checklists.models import AuditEvent, Note, Practice
+from checklists.models import Note
 from checklists.pdf.fetcher import StaticFilesFetcher
 from checklists.pdf.render import render_note_pdf
 from checklists.presentation import display_value
+from practice.models import Practice
 from tests.notes import make_note, sign
 
 GENERATED = datetime.datetime(2026, 11, 3, 14, 5, tzinfo=datetime.UTC)

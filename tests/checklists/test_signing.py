@@ -4,8 +4,9 @@ import hashlib
 
 import pytest
 
+from audit.models import AuditEvent
 from checklists.canonical import canonical_bytes
-from checklists.models import Addendum, AuditEvent, Note, SignedNoteError
+from checklists.models import Addendum, Note, SignedNoteError
 from tests.conftest import PASSWORD
 from tests.notes import make_note, sign
 
