@@ -5,9 +5,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from audit.models import AuditEvent
 from procedures.models import ProcedureCode
 
-from . import audit, signed_pdfs
+from . import signed_pdfs
 from .access import get_note_for_user, readable_notes
 from .models import SignedPdf
 from .pdf.render import render_checklist_pdf, render_note_pdf
@@ -33,7 +34,7 @@ def note_pdf(request, pk):
     if not note.is_signed:
         note = get_note_for_user(request, pk)
         pdf = render_note_pdf(note)
-        audit.record("note.pdf", actor=request.user, note=note, request=request)
+        AuditEvent.objects.record("note.pdf", actor=request.user, note=note, request=request)
         return _pdf_response(pdf, f"note-{note.pk}.pdf", private=True)
     asked = request.GET.get("version", "")
     if asked:
@@ -45,7 +46,7 @@ def note_pdf(request, pk):
         if stored is None:  # the worker has not stored it yet: render it with all it needs
             stored = signed_pdfs.current(get_note_for_user(request, pk))
     pdf = signed_pdfs.read(stored)
-    audit.record(
+    AuditEvent.objects.record(
         "note.pdf",
         actor=request.user,
         note=note,

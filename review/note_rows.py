@@ -20,15 +20,24 @@ STATUS_BADGES = {
 def _status(note) -> SafeString:
     badge = STATUS_BADGES.get(note.status, STATUS_BADGES["signed"])
     count = note.open_query_count
-    if not count:
-        return badge
-    return format_html(
-        '{} <span class="badge rounded-pill text-bg-danger" title="Open documentation '
-        'queries">{} quer{}</span>',
-        badge,
-        count,
-        "y" if count == 1 else "ies",
-    )
+    if count:
+        badge = format_html(
+            '{} <span class="badge rounded-pill text-bg-danger" title="Open documentation '
+            'queries">{} quer{}</span>',
+            badge,
+            count,
+            "y" if count == 1 else "ies",
+        )
+    warnings = note.coding_warnings_signed
+    if warnings:
+        badge = format_html(
+            '{} <span class="badge rounded-pill text-bg-warning" title="Signed despite coding '
+            'warnings, each with a reason (on the note)">{} coding warning{}</span>',
+            badge,
+            warnings,
+            "" if warnings == 1 else "s",
+        )
+    return badge
 
 
 def _missing(note) -> SafeString:

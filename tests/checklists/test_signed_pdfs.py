@@ -5,8 +5,9 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from checklists import services, signed_pdfs
-from checklists.models import AuditEvent, Note, SignedPdf
+from checklists.models import Note, SignedPdf
 from checklists.tasks import store_signed_pdf
 from tests.notes import make_note, sign
 
