@@ -61,6 +61,7 @@ Serving: 8 sync gunicorn workers, --preload, --max-requests 1000 (jitter 100).
 
 import argparse
 import asyncio
+import datetime
 import json
 import os
 import random
@@ -175,12 +176,18 @@ async def sign_in(client, username):
         raise RuntimeError(f"{username} could not sign in: HTTP {response.status_code}")
 
 
-def form_data(token, version, fields, line, patient):
+def service_date(index, journey) -> str:
+    """A date of service no other note of the run has: the claim scrubber refuses to sign a
+    second note billing the same code for the same patient on one day."""
+    return (datetime.date(2026, 11, 2) - datetime.timedelta(days=journey * 64 + index)).isoformat()
+
+
+def form_data(token, version, fields, line, patient, day):
     data = {
         "csrfmiddlewaretoken": token,
         "version": str(version),
         "header-patient": str(patient),
-        "header-date_of_service": "2026-11-02",
+        "header-date_of_service": day,
         "header-place_of_service": "11",
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "1",
@@ -224,9 +231,12 @@ async def clinician(client, index, world, stats, ledger, stop_at, think_spec, st
         await asyncio.sleep(max(0.0, min(seconds, stop_at - time.monotonic())))
 
     await pause(rng.uniform(0, start_within))
+    journey = 0
     while time.monotonic() < stop_at:
         line = rng.choice(LINES)
         patient = rng.choice(world["patients"])
+        day = service_date(index, journey)
+        journey += 1
         page = await timed(stats, "GET /notes/new/", client.get("/notes/new/"))
         if page is None:
             continue
@@ -239,7 +249,7 @@ async def clinician(client, index, world, stats, ledger, stop_at, think_spec, st
                 data={
                     "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
                     "header-patient": str(patient),
-                    "header-date_of_service": "2026-11-02",
+                    "header-date_of_service": day,
                     "header-place_of_service": "11",
                     "lines-TOTAL_FORMS": "1",
                     "lines-INITIAL_FORMS": "0",
@@ -273,7 +283,7 @@ async def clinician(client, index, world, stats, ledger, stop_at, think_spec, st
                 "POST /notes/<id>/autosave/",
                 client.post(
                     f"/notes/{note_id}/autosave/",
-                    data=form_data(token, version, values, line, patient),
+                    data=form_data(token, version, values, line, patient, day),
                     headers={"Accept": "application/json"},
                 ),
                 expect=(200,),
@@ -290,7 +300,7 @@ async def clinician(client, index, world, stats, ledger, stop_at, think_spec, st
             "POST /notes/<id>/edit/",
             client.post(
                 f"/notes/{note_id}/edit/",
-                data=form_data(token, version, full, line, patient) | {"sign": ""},
+                data=form_data(token, version, full, line, patient, day) | {"sign": ""},
             ),
             expect=(302,),
         )

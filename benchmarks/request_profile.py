@@ -73,11 +73,11 @@ def prepare(notes, patients):
     return user, {key: answer["value"] for key, answer in answers.items()}
 
 
-def post_data(version, values, patient):
+def post_data(version, values, patient, day):
     data = {
         "version": str(version),
         "header-patient": str(patient),
-        "header-date_of_service": "2026-11-02",
+        "header-date_of_service": day,
         "header-place_of_service": "11",
         "lines-TOTAL_FORMS": "1",
         "lines-INITIAL_FORMS": "1",
@@ -97,13 +97,21 @@ class Journey:
         self.note_id = None
         self.version = 1
         self.typed = 0
+        self.notes = 0
+
+    @property
+    def day(self) -> str:
+        # A date of service per note: the claim scrubber refuses to sign a second note
+        # billing the same code for the same patient on one day.
+        return (datetime.date(2026, 11, 2) - datetime.timedelta(days=self.notes)).isoformat()
 
     def new_note(self):
+        self.notes += 1
         response = self.client.post(
             "/notes/new/",
             {
                 "header-patient": str(self.patient),
-                "header-date_of_service": "2026-11-02",
+                "header-date_of_service": self.day,
                 "header-place_of_service": "11",
                 "lines-TOTAL_FORMS": "1",
                 "lines-INITIAL_FORMS": "0",
@@ -126,7 +134,7 @@ class Journey:
         values["indication"] = f"{self.answers.get('indication', 'x')} {self.version}"
         response = self.client.post(
             f"/notes/{self.note_id}/autosave/",
-            post_data(self.version, values, self.patient),
+            post_data(self.version, values, self.patient, self.day),
             headers={"accept": "application/json"},
         )
         assert response.status_code == 200, response.content[:300]
@@ -135,7 +143,8 @@ class Journey:
 
     def save_full(self):
         response = self.client.post(
-            f"/notes/{self.note_id}/edit/", post_data(self.version, self.answers, self.patient)
+            f"/notes/{self.note_id}/edit/",
+            post_data(self.version, self.answers, self.patient, self.day),
         )
         assert response.status_code == 302, response.status_code
         self.version += 1
