@@ -30,6 +30,7 @@ SIGNED_COLUMNS = (
     "signed_by_id",
     "attestation",
     "content_hash",
+    "signature_format",
 )
 # OLD is a signed note (not a draft), and NEW changes what its signature covers.
 _CHANGED = " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in SIGNED_COLUMNS)

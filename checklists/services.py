@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 
-from .canonical import content_hash
+from . import canonical
 from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
 from .models import Addendum, CodeLine, Note, NoteGap
 from .snapshot import build_definitions
+from .verification import text_digest
 
 ATTESTATION = (
     "I personally performed or directly supervised this procedure. This note is accurate "
@@ -200,10 +201,16 @@ def sign_note(note, *, user, version, request=None) -> Note:
     current.signed_at = timezone.now().replace(microsecond=0)
     current.attestation = ATTESTATION
     current.version += 1
-    current.content_hash = content_hash(current)
+    current.signature_format = canonical.FORMAT
+    current.content_hash = canonical.content_hash(current)
     current.save(allow_signing=True)
     AuditEvent.objects.record(
-        "note.sign", actor=user, note=current, request=request, sha256=current.content_hash
+        "note.sign",
+        actor=user,
+        note=current,
+        request=request,
+        sha256=current.content_hash,
+        format=current.signature_format,
     )
     return current
 
@@ -223,5 +230,6 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
         request=request,
         addendum=addendum.pk,
         reason=reason,
+        text_sha256=text_digest(text),
     )
     return addendum

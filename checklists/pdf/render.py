@@ -17,7 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from config import low_priority
 
-from ..canonical import FORMAT
+from ..canonical import FORMAT, note_format
 from .checklist_context import checklist_context
 from .fetcher import STATIC_BASE, StaticFilesFetcher
 from .note_context import note_context
@@ -57,13 +57,15 @@ def _write_pdf(html, attachments, variant) -> bytes:
     )
 
 
-def note_json_attachment(data: bytes, generated_at: datetime.datetime) -> Attachment:
+def note_json_attachment(
+    data: bytes, generated_at: datetime.datetime, version: str = FORMAT
+) -> Attachment:
     # WeasyPrint writes these dates with a "Z" suffix, so hand it UTC.
     stamp = generated_at.astimezone(datetime.UTC).replace(tzinfo=None)
     return Attachment(
         string=data,
         name="note.json",
-        description=f"Note data, canonical JSON ({FORMAT}); a signature's SHA-256 covers it",
+        description=f"Note data, canonical JSON ({version}); a signature's SHA-256 covers it",
         created=stamp,
         modified=stamp,
         relationship="Data",
@@ -74,7 +76,8 @@ def render_note_pdf(note, *, generated_at=None) -> bytes:
     generated_at = generated_at or timezone.now()
     context = note_context(note, generated_at)
     html = render_to_string("pdf/note.html", context)
-    return write_pdf(html, attachments=[note_json_attachment(context["data"], generated_at)])
+    attachment = note_json_attachment(context["data"], generated_at, note_format(note))
+    return write_pdf(html, attachments=[attachment])
 
 
 def render_checklist_pdf(code) -> bytes:
