@@ -130,6 +130,8 @@ def _save_from_post(request, note):
             "place_of_service": header.cleaned_data["place_of_service"],
         }
     new_lines = lines.lines() if lines.is_valid() else None
+    if header_values:
+        elements.date_of_service = header_values["date_of_service"]
     # Always validate the elements: it fills the cleaned_data that answers() reads below.
     elements_valid = elements.is_valid()
     has_errors = not (header.is_valid() and lines.is_valid() and elements_valid)

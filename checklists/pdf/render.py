@@ -16,6 +16,7 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from config import low_priority
+from procedures.plain_text import strip_bidi
 
 from ..canonical import FORMAT, note_format
 from .checklist_context import checklist_context
@@ -43,6 +44,9 @@ def font_config() -> FontConfiguration:
 
 
 def write_pdf(html: str, *, attachments=(), variant=PDF_VARIANT) -> bytes:
+    # No right-to-left override or isolate reaches the paper: one would reverse what a
+    # payer reads (a dose, a side). The signed data keeps what was typed.
+    html = strip_bidi(html)
     # The CPU-heavy part, at a lower priority so other people's pages go first.
     return low_priority.run(_write_pdf, html, attachments, variant)
 
