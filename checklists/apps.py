@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-GUARDS_MIGRATION = ("checklists", "0012_i17_signed_record_guards")
+GUARDS_MIGRATION = ("checklists", "0013_i17_signature_format")
 
 
 class ChecklistsConfig(AppConfig):

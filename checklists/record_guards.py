@@ -4,7 +4,8 @@ The app already refuses (Note.save, the admin); these make the database refuse a
 or a console that bypasses the app. What they guard:
 
 - a signed note: every column its signature covers (patient, clinician, date and place of
-  service, catalog version, answers, snapshot, signer, time, attestation, hash) and its
+  service, catalog version, answers, snapshot, signer, time, attestation, hash, the coding
+  warnings signed with their reasons) and its
   status, which may move only from "signed" to "amended" (what an addendum does); a signed
   note is never deleted;
 - the code lines of a signed note: none added, changed or removed;
@@ -31,6 +32,7 @@ SIGNED_COLUMNS = (
     "attestation",
     "content_hash",
     "signature_format",
+    "coding_overrides",
 )
 # OLD is a signed note (not a draft), and NEW changes what its signature covers.
 _CHANGED = " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in SIGNED_COLUMNS)

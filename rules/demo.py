@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists import services as notes
-from checklists.coding_checks import documented_side
 from checklists.completeness import applies
+from coding.sides import documented_side
 from practice.models import Patient
 
 from . import services

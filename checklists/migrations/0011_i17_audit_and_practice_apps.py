@@ -33,7 +33,7 @@ def restore_content_types(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checklists", "0010_codeline_technique"),
+        ("checklists", "0011_i14_coding_overrides"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("audit", "0001_initial"),
         ("practice", "0001_initial"),

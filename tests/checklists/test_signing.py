@@ -37,7 +37,7 @@ def test_signing_is_refused_while_a_coding_check_fails(clinician_client, clinici
         f"/notes/{note.pk}/sign/", {"password": PASSWORD, "version": note.version}
     )
     assert response.status_code == 422
-    assert "64640 is billed per nerve: 2 units but 1 named." in response.text
+    assert "64640 is billed per nerve: 2 units but 1 named (one nerve)." in response.text
     assert Note.objects.get(pk=note.pk).status == "draft"
 
 
@@ -247,6 +247,7 @@ def test_a_note_signed_today_hashes_its_rfc_8785_bytes(clinician, patient):
     assert AuditEvent.objects.get(action="note.sign", note=note).detail == {
         "sha256": note.content_hash,
         "format": "neurolysis-note/2",
+        "coding_warnings_signed": [],
     }
 
 
