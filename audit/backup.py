@@ -47,6 +47,23 @@ def _postgres_url(settings_dict, name) -> str:
     return f"postgres://{credentials}{host}{port}/{quote(name)}"
 
 
+def _pg_admin(*statements):
+    """CREATE/DROP DATABASE, which no transaction may hold: a connection of their own."""
+    import psycopg
+
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings_dict["NAME"],
+        host=settings_dict.get("HOST") or None,
+        port=settings_dict.get("PORT") or None,
+        user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None,
+        autocommit=True,
+    ) as admin:
+        for statement in statements:
+            admin.execute(statement)
+
+
 def _pg_tool(name):
     return shutil.which(name) or name
 
@@ -155,9 +172,7 @@ def _check_postgresql(source: Path):
     # Restored into a scratch database of the same server, checked there, dropped.
     scratch = f"{connection.settings_dict['NAME']}_restore_check"
     env, args = _pg_env_and_args({**connection.settings_dict, "NAME": scratch})
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        cursor.execute(f'CREATE DATABASE "{scratch}"')
+    _pg_admin(f'DROP DATABASE IF EXISTS "{scratch}"', f'CREATE DATABASE "{scratch}"')
     try:
         restored = subprocess.run(
             [_pg_tool("pg_restore"), "--no-owner", *args, str(source)],
@@ -189,8 +204,7 @@ def _check_postgresql(source: Path):
         _check_migrations(recorded, source)
         return _verify_copy(_postgres_url(connection.settings_dict, scratch), source)
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        _pg_admin(f'DROP DATABASE IF EXISTS "{scratch}"')
 
 
 def check_backup(source: Path):
