@@ -13,5 +13,6 @@ urlpatterns = [
     path("notes/<int:pk>/addenda/new/", views.addendum_new, name="addendum-new"),
     path("notes/<int:pk>/pdf/", pdf_views.note_pdf, name="note-pdf"),
     path("audit/", audit_views.audit_list, name="audit-list"),
+    path("icd10/search", views.icd10_search, name="icd10-search"),
     path("patients/new/", views.patient_new, name="patient-new"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from review.selectors import with_open_query_count
 
-from . import audit, services
+from . import audit, icd10, services
 from .access import can_edit, get_note_for_user, readable_notes, require, require_reader
 from .canonical import content_hash
 from .coding_checks import blocking
@@ -362,3 +362,11 @@ def patient_new(request):
         messages.success(request, f"Patient {patient.full_name} added.")
         return redirect(reverse("checklists:note-new") + f"?patient={patient.pk}")
     return render(request, "checklists/patient_form.html", {"form": form})
+
+
+@login_required
+def icd10_search(request):
+    """Billable ICD-10-CM codes for the diagnosis picker: ?q= a code prefix or words."""
+    query = request.GET.get("q", "")[:100]
+    matches = icd10.search(query) if len(query.strip()) >= 2 else []
+    return JsonResponse({"code_set": icd10.code_set(), "results": [m.as_dict() for m in matches]})

@@ -25,6 +25,7 @@ INPUT_TYPES = (
     "datetime",
     "pain_score",
     "percent",
+    "icd10",
 )
 CHOICE_INPUTS = ("choice", "multi_choice")
 RANGED_INPUTS = ("number", "percent", "pain_score")
