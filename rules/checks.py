@@ -777,12 +777,12 @@ def failed_in_a_row(ctx: Context, params) -> Outcome:
 def icd10_matches(code: str, pattern: str) -> bool:
     """'M47.816' matches 'M47.816', 'M47.81x' (any code that starts M47.81), 'M47.8'
     (any code under it) and the range 'M47.811-M47.817' (codes of the range's length)."""
-    code, pattern = code.upper(), pattern.upper()
+    code = code.upper()
     if "-" in pattern:
-        low, high = pattern.split("-", 1)
+        low, high = pattern.upper().split("-", 1)
         return len(code) == len(low) and low <= code <= high
-    stem = pattern.split("X", 1)[0] if "X" in pattern[3:] else pattern
-    return code.startswith(stem)
+    # A lower-case x is a wildcard; an upper-case X is the code set's own placeholder.
+    return code.startswith(pattern.rstrip("x").upper())
 
 
 def covered_diagnosis(ctx: Context, params) -> Outcome:
