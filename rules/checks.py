@@ -618,6 +618,9 @@ def prerequisite_notes(ctx: Context, params) -> Outcome:
         key = ctx.region(line.code) if "region" in params.get("match", ()) else None
         groups.setdefault(key, []).append(line)
     outcomes = [_prerequisite_group(ctx, params, tuple(lines)) for lines in groups.values()]
+    if all(o.status == NOT_APPLICABLE for o in outcomes):
+        return outcomes[0]
+    outcomes = [o for o in outcomes if o.status != NOT_APPLICABLE]
     failed = [o for o in outcomes if o.status == FAILED]
     chosen = failed or outcomes
     evidence = tuple(dict.fromkeys(i for o in outcomes for i in o.evidence if i is not None))

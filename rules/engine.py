@@ -205,11 +205,16 @@ class Eligibility:
     @property
     def support(self) -> list[str]:
         """Short facts of the history rules met: 'two blocks 85 % and 90 %', ..."""
-        return [
-            r.outcome.short
-            for r in self.evaluation.results
-            if r.met and r.kind not in DOCUMENTATION_KINDS and r.outcome.short
-        ]
+        return list(
+            dict.fromkeys(
+                r.outcome.short
+                for r in self.evaluation.results
+                if r.met
+                and r.severity == "blocks"
+                and r.kind not in DOCUMENTATION_KINDS
+                and r.outcome.short
+            )
+        )
 
     @property
     def to_document(self) -> tuple[RuleResult, ...]:
