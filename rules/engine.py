@@ -107,6 +107,12 @@ class Evaluation:
         return tuple(r for r in self.results if r.status == FAILED and not r.blocking)
 
     @property
+    def eligible_from(self) -> datetime.date | None:
+        """When every failing blocking rule is a window rule: the date they all pass."""
+        later = [r.outcome.eligible_from for r in self.failing]
+        return max(later) if later and all(later) else None
+
+    @property
     def applicable(self) -> tuple[RuleResult, ...]:
         return tuple(r for r in self.results if r.applies)
 
