@@ -205,6 +205,15 @@ def number_text(value) -> str:
     return str(value)
 
 
+def plural(word: str, n: int = 2) -> str:
+    """'vertebral body' -> 'vertebral bodies', 'level' -> 'levels' (n != 1)."""
+    if n == 1:
+        return word
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def count_word(n: int) -> str:
     return NUMBER_WORDS.get(n, str(n))
 
@@ -689,7 +698,8 @@ def levels_within(ctx: Context, params) -> Outcome:
     if outside:
         return Outcome(
             FAILED,
-            f"{', '.join(outside)} is outside the covered {params['what']}s ({allowed_text}).",
+            f"{', '.join(outside)} is outside the covered {plural(params['what'])} "
+            f"({allowed_text}).",
         )
     return Outcome(MET, f"{', '.join(sorted(named))}: within {allowed_text}.")
 
@@ -722,8 +732,9 @@ def lifetime_levels(ctx: Context, params) -> Outcome:
                 before.setdefault(level, note)
     what, limit = params["what"], params["max"]
     total = len(now | before.keys())
-    plural = "s" if total != 1 else ""
-    summary = f"{total} {what}{plural} treated in all, this session included (at most {limit})"
+    summary = (
+        f"{total} {plural(what, total)} treated in all, this session included (at most {limit})"
+    )
     repeated = sorted(now & before.keys())
     evidence = tuple(dict.fromkeys(n.id for n in before.values() if n.id is not None))
     if repeated:

@@ -124,6 +124,11 @@ class NoteFacts:
     allow_na: frozenset[str] = frozenset()
     choices: Mapping = field(default_factory=dict)  # element key -> {value: label}
 
+    def __post_init__(self):
+        # Where a structured answer says where a line was done, it wins over the line's
+        # wording (however the facts were built: from a note, a form or a test).
+        object.__setattr__(self, "lines", structured_lines(self.lines, self.answers))
+
     @classmethod
     def from_note(cls, note) -> "NoteFacts":
         definitions = note.definitions or {}
@@ -132,19 +137,16 @@ class NoteFacts:
         return cls(
             id=note.pk,
             date=note.date_of_service,
-            lines=structured_lines(
-                (
-                    Line(
-                        code=line.code,
-                        units=line.units,
-                        modifiers=tuple(line.modifiers or ()),
-                        side=line.side or "",
-                        site=line.site or "",
-                        technique=line.technique or "",
-                    )
-                    for line in note.lines.all()
-                ),
-                answers,
+            lines=tuple(
+                Line(
+                    code=line.code,
+                    units=line.units,
+                    modifiers=tuple(line.modifiers or ()),
+                    side=line.side or "",
+                    site=line.site or "",
+                    technique=line.technique or "",
+                )
+                for line in note.lines.all()
             ),
             answers=answers,
             place_of_service=note.place_of_service,

@@ -159,7 +159,8 @@ def test_an_unknown_check_kind_is_refused_naming_file_rule_and_field(tmp_path):
             "whole number",
         ),
         (
-            '{ kind = "prerequisite_notes", codes = ["64493"], repeat = { codes = ["64635"], waive_within_months = 0 } }',
+            '{ kind = "prerequisite_notes", codes = ["64493"], '
+            'repeat = { codes = ["64635"], waive_within_months = 0 } }',
             "check.repeat.waive_within_months",
             "whole number",
         ),

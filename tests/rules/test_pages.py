@@ -46,8 +46,8 @@ def test_the_next_planned_procedure_comes_from_a_draft_and_says_when_it_is_eligi
     draft = rf_note(clinician, medicare_patient, DOS, sign=False)
     text = page(clinician_client, f"/patients/{medicare_patient.pk}/history/")
     assert (
-        f"Eligible for 64635 L4-L5 left on {DOS:%m/%d/%Y}: two diagnostic medial branch blocks 85 % and 90 %"
-        in text
+        f"Eligible for 64635 L4-L5 left on {DOS:%m/%d/%Y}: two diagnostic medial branch blocks "
+        "85 % and 90 %" in text
     )
     assert f"/notes/{draft.pk}/edit/" in text
 

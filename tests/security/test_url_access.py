@@ -38,6 +38,7 @@ ACCESS = {
     "checklists:note-pdf": (OK, OK, OK, MISSING),
     "checklists:audit-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "checklists:patient-new": (OK, OK, FORBIDDEN, FORBIDDEN),
+    "checklists:icd10-search": (OK, OK, OK, OK),
     "procedures:code-list": (OK, OK, OK, OK),
     "procedures:code-detail": (OK, OK, OK, OK),
     "procedures:code-checklist-pdf": (OK, OK, OK, OK),
