@@ -144,3 +144,22 @@ def test_pages_need_a_note_reader(client, patient, packs, catalog_admin):
     client.force_login(catalog_admin)
     assert client.get(f"/patients/{patient.pk}/history/").status_code == 403
     assert client.get(f"/patients/{patient.pk}/coverage/").status_code == 403
+
+
+def test_the_headline_judges_the_draft_on_its_own_date_counting_another_draft(
+    clinician_client, clinician, medicare_patient
+):
+    from rules.checks import add_months
+
+    first = add_months(DOS, -11)
+    rf_note(clinician, medicare_patient, first, side="right", site="L5-S1")
+    rf_note(clinician, medicare_patient, days_before(40), sign=False)  # another draft
+    rf_note(clinician, medicare_patient, DOS, side="right", site="L5-S1", sign=False)
+    text = page(clinician_client, f"/patients/{medicare_patient.pk}/history/")
+    eligible_from = add_months(first, 12)
+    assert (
+        f"Not eligible for 64635 L5-S1 right on {DOS:%m/%d/%Y}: 3 RF sessions in 12 months. "
+        f"It would be eligible from {eligible_from:%m/%d/%Y}." in text
+    )
+    assert f"earlier: {first:%m/%d/%Y}, {days_before(40):%m/%d/%Y} (draft)." in text
+    assert "Eligible for 64635 L5-S1 right from" not in text
