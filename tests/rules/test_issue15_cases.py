@@ -446,3 +446,37 @@ def test_only_rules_whose_codes_the_note_carries_run_in_pack_order():
 def test_a_first_ablation_is_not_a_repeat_for_the_two_year_warning():
     outcome = judge(FACET, "repeat-blocks-after-two-years", rf(DOS), [])
     assert outcome.status == NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("pack_key", "code", "listed", "near_miss"),
+    [
+        (FACET, "64635", "M47.816", "M47.26"),
+        (FACET, "64633", "M47.892", "M47.22"),
+        (MORTON, "64632", "G57.61", "G57.70"),
+        (ANTHEM, "64632", "G57.63", "G57.80"),
+        (CHEMO, "64642", "G24.3", "G25.0"),
+        (CHEMO, "64643", "I69.351", "I63.9"),
+        ("medicare-sacroiliac", "27096", "M53.2X8", "M53.2X7"),
+        (BASI, "64628", "M51.360", "M51.26"),
+    ],
+)
+def test_each_packs_covered_diagnosis_rule(pack_key, code, listed, near_miss):
+    def with_code(icd):
+        answers = {"diagnosis": [{"code": icd, "description": "synthetic"}]}
+        return facts(DOS, line(code, "left", "L4"), answers=answers)
+
+    assert judge(pack_key, "covered-diagnosis", with_code(listed)).status == MET
+    assert judge(pack_key, "covered-diagnosis", with_code(near_miss)).status == FAILED
+    # The primary need not be the covered one: any listed code on the note counts.
+    both = facts(
+        DOS,
+        line(code, "left", "L4"),
+        answers={
+            "diagnosis": [
+                {"code": near_miss, "description": "synthetic"},
+                {"code": listed, "description": "synthetic"},
+            ]
+        },
+    )
+    assert judge(pack_key, "covered-diagnosis", both).status == MET
