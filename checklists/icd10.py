@@ -6,8 +6,9 @@ tabular list) from a category, and names the nearest billable codes when a typed
 unknown or not billable. The release the package ships is read from its data file name
 ("code-list-April-2026.txt" -> "ICD-10-CM April 2026") and stored on every coded answer.
 
-The package parses the tabular XML on import (about a second): it is imported on the first
-search or validation, not when Django starts.
+The package parses the tabular XML on import (a second or two): it is imported on the first
+search or validation, or at server start-up (config/wsgi.py), not when Django starts, so
+management commands and tests that never touch a diagnosis do not pay for it.
 """
 
 import functools
@@ -36,21 +37,36 @@ def code_set() -> str:
 
 @functools.cache
 def _tables():
+    """(the package module, [(code, description, lower-case search text, code without its
+    dot)] of the billable codes)."""
     import simple_icd_10_cm as cm  # slow import: parses the tabular XML
+
+    # Words are searched in the description and the inclusion terms of the code and its
+    # categories ("Morton's metatarsalgia" is an inclusion term of G57.6): each category's
+    # terms are gathered once and shared by the codes under it.
+    inherited: dict[str, str] = {}
+
+    def terms_of(code: str) -> str:
+        if code not in inherited:
+            parent = cm.get_parent(code)
+            above = terms_of(parent) if parent and not cm.is_chapter_or_block(parent) else ""
+            own = " ".join(cm.get_inclusion_term(code))
+            inherited[code] = f"{own} {above}".strip()
+        return inherited[code]
 
     leaves = []
     for code in cm.get_all_codes(with_dots=True):
         if cm.is_chapter_or_block(code) or not cm.is_leaf(code):
             continue
-        # Words are searched in the description and the inclusion terms of the code and
-        # its categories: "Morton's metatarsalgia" is an inclusion term of G57.6.
-        terms = [cm.get_description(code)]
-        node = code
-        while node and not cm.is_chapter_or_block(node):
-            terms += cm.get_inclusion_term(node)
-            node = cm.get_parent(node)
-        leaves.append((code, cm.get_description(code), " ".join(terms).lower()))
+        description = cm.get_description(code)
+        text = f"{description} {terms_of(code)}".lower()
+        leaves.append((code, description, text, code.replace(".", "")))
     return cm, leaves
+
+
+def warm() -> None:
+    """Load the code set now (a long-running server calls this at start-up)."""
+    _tables()
 
 
 def normalise(typed: str) -> str:
@@ -143,10 +159,10 @@ def search(query: str, limit: int = 20) -> list[Match]:
     if looks_like_code(query) or re.fullmatch(r"[A-Za-z]\d[\w.]*", query):
         prefix = normalise(query)
         bare = prefix.replace(".", "")
-        found = [(c, d) for c, d, _ in leaves if c.replace(".", "").startswith(bare)]
+        found = [(c, d) for c, d, _, b in leaves if b.startswith(bare)]
     if not found:
         words = [w for w in re.split(r"\W+", query.lower()) if w]
-        found = [(c, d) for c, d, text in leaves if all(w in text for w in words)]
+        found = [(c, d) for c, d, text, _ in leaves if all(w in text for w in words)]
         # Shorter descriptions first: "Morton's metatarsalgia" before its combinations.
         found.sort(key=lambda pair: (len(pair[1]), pair[0]))
     return [Match(c, d) for c, d in found[:limit]]
