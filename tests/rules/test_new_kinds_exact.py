@@ -329,3 +329,168 @@ def test_eligible_from_needs_every_blocking_failure_to_be_a_window():
     )
     assert mixed.eligible_from is None
     assert Evaluation((result("blocks", Outcome(MET, "")),), payer="M").eligible_from is None
+
+
+# --- element_value, exactly -------------------------------------------------------------------
+
+
+def answered(answers, **more):
+    note = facts(DOS, line("64640"))
+    return dataclasses.replace(note, answers=answers, **more)
+
+
+CHOICES = {
+    "imaging_modality": {"fluoroscopy": "Fluoroscopy", "ct": "CT", "ultrasound": "Ultrasound"},
+    "care": {"pad": "Padding", "shoe": "Footwear", "meds": "Medication"},
+}
+
+
+def value(check, answers, **more):
+    return judge({"kind": "element_value", **check}, answered(answers, **more), codes=("64640",))
+
+
+def test_element_value_ranges_with_units():
+    check = {"element": ["phenol"], "max": 15, "unit": "%"}
+    assert value(check, {"phenol": {"value": "15"}}) == Outcome(
+        MET, "Phenol: 15 %.", short="phenol 15 %", elements=("phenol",)
+    )
+    assert value(check, {"phenol": {"value": "15.5"}}) == Outcome(
+        FAILED, "Phenol is 15.5 %; at most 15 % is allowed.", elements=("phenol",)
+    )
+    assert value(check, {"phenol": {"value": "lots"}}) == Outcome(
+        FAILED, "Phenol is not a number.", elements=("phenol",)
+    )
+    both = {"element": ["temp"], "min": 80, "in": ["90"]}
+    assert value(both, {"temp": {"value": "70"}}) == Outcome(
+        FAILED,
+        "Temp is 70; at least 80 is required; Temp is 70; the policy accepts 90.",
+        elements=("temp",),
+    )
+
+
+def test_element_value_choices_are_named_by_their_labels():
+    check = {"element": ["imaging_modality"], "in": ["fluoroscopy", "ct"]}
+    assert value(check, {"imaging_modality": {"value": "ultrasound"}}, choices=CHOICES) == Outcome(
+        FAILED,
+        "Imaging modality is Ultrasound; the policy accepts Fluoroscopy or CT.",
+        elements=("imaging_modality",),
+    )
+    assert value(check, {"imaging_modality": {"value": "ct"}}, choices=CHOICES) == Outcome(
+        MET, "Imaging modality: CT.", short="imaging modality CT", elements=("imaging_modality",)
+    )
+    care = {"element": ["care"], "includes_all": ["pad", "shoe", "meds"]}
+    assert value(care, {"care": {"value": ["meds"]}}, choices=CHOICES) == Outcome(
+        FAILED, "Care does not include: Padding; Footwear.", elements=("care",)
+    )
+    assert value(care, {"care": {"value": ["shoe", "meds", "pad"]}}, choices=CHOICES) == Outcome(
+        MET,
+        "Care: Footwear, Medication, Padding.",
+        short="care Footwear, Medication, Padding",
+        elements=("care",),
+    )
+
+
+def test_element_value_not_applicable_and_the_first_documented_element():
+    reason = {"na_reason": "First treatment"}
+    check = {"element": ["prior", "later"], "accept_not_applicable": True}
+    assert value(check, {"later": reason}) == Outcome(
+        MET, "Later: not applicable (First treatment).", elements=("later",)
+    )
+    strict = {"element": ["prior"], "accept_not_applicable": False}
+    assert value(strict, {"prior": reason}, labels={"prior": "Response"}) == Outcome(
+        FAILED, "Response is not documented.", elements=("prior",)
+    )
+
+
+def test_element_value_otherwise():
+    check = {"element": ["care"], "includes_all": ["meds"], "otherwise": "why_not"}
+    assert value(check, {"care": {"value": ["pad"]}}, choices=CHOICES) == Outcome(
+        FAILED,
+        "Care does not include: Medication. Or document why not.",
+        elements=("care", "why_not"),
+    )
+    assert value(check, {"care": {"value": ["pad"]}, "why_not": {"value": "CKD"}}) == Outcome(
+        MET, "Why not: CKD", short="why not", elements=("care", "why_not")
+    )
+    assert value(check, {"why_not": {"value": "CKD"}}) == Outcome(
+        MET, "Why not: CKD", short="why not", elements=("care", "why_not")
+    )
+    assert value(check, {}) == Outcome(
+        FAILED, "Care is not documented. Or document why not.", elements=("care", "why_not")
+    )
+
+
+def test_covered_diagnosis_lists_every_pattern():
+    check = {"kind": "covered_diagnosis", "icd10": ["M47.81x", "M47.89x"], "list_source": "A1"}
+    coded = facts(
+        DOS,
+        line("64635"),
+        answers={
+            "diagnosis": [
+                {"code": "M54.50", "description": "x"},
+                {"code": "M25.50", "description": "y"},
+            ]
+        },
+    )
+    assert judge(check, coded, codes=("64635",)) == Outcome(
+        FAILED,
+        "None of the note's diagnoses (M54.50, M25.50) is on the policy's list (A1): M47.81x, "
+        "M47.89x.",
+        elements=("diagnosis",),
+    )
+    free = facts(DOS, line("64635"), answers={"diagnosis": "facet pain"})
+    assert judge(check, free, codes=("64635",)) == Outcome(
+        FAILED,
+        "The diagnosis is free text, not coded ('facet pain'): pick its ICD-10-CM code. "
+        "Covered (A1): M47.81x, M47.89x.",
+        elements=("diagnosis",),
+    )
+
+
+# --- interval_since_last: months and days ago, the first date allowed ------------------------
+
+INTERVAL = {
+    "kind": "interval_since_last",
+    "codes": ["64635"],
+    "months": 6,
+    "match": [],
+    "what": "RF",
+}
+
+
+def test_interval_since_last_at_six_months_to_the_day_and_a_day_short():
+    on_day = rf(datetime.date(2026, 5, 2))
+    assert judge(INTERVAL, rf(DOS), [on_day], codes=("64635",)) == Outcome(
+        MET,
+        "Last RF at L4-L5 left on 05/02/2026 (6 months ago).",
+        short="last RF 6 months ago",
+        evidence=(on_day.id,),
+    )
+    # A later day of the month: 5 whole months. Month end: November has no 31st, and on
+    # 11/30 the window (after 05/30) still holds 05/31, so the first date is 12/01.
+    short = rf(datetime.date(2026, 5, 31))
+    assert judge(INTERVAL, rf(DOS), [short], codes=("64635",)) == Outcome(
+        FAILED,
+        "Last RF at L4-L5 left on 05/31/2026 (5 months ago); at least 6 months must pass, so not "
+        "before 12/01/2026.",
+        short="last RF 5 months ago",
+        evidence=(short.id,),
+        eligible_from=datetime.date(2026, 12, 1),
+    )
+    year = rf(datetime.date(2025, 11, 2))
+    assert judge(INTERVAL, rf(DOS), [year], codes=("64635",)).short == "last RF 12 months ago"
+
+
+def test_interval_since_last_in_days():
+    check = {**INTERVAL, "months": None, "days": 84, "what": "treatment"}
+    recent = rf(days_before(20))
+    assert judge(check, rf(DOS), [recent], codes=("64635",)) == Outcome(
+        FAILED,
+        "Last treatment at L4-L5 left on 10/13/2026 (20 days ago); at least 84 days must pass, "
+        "so not before 01/05/2027.",
+        short="last treatment 20 days ago",
+        evidence=(recent.id,),
+        eligible_from=datetime.date(2027, 1, 5),
+    )
+    month = rf(days_before(31))
+    assert judge(check, rf(DOS), [month], codes=("64635",)).short == "last treatment 1 month ago"
