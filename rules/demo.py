@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from checklists import icd10
 from checklists import services as notes
-from checklists.coding_checks import documented_side
 from checklists.completeness import applies
 from checklists.demo_notes import DEMO_DIAGNOSES
 from checklists.models import Patient
+from coding.sides import documented_side
 
 from . import services
 from .models import PatientCoverage, Payer, RulePack
