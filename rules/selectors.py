@@ -27,7 +27,7 @@ def active_packs() -> list[RulePack]:
 
 def practice_state() -> str:
     """The practice's state ("CA"): which contractors' LCDs apply (rules.engine.applies_in)."""
-    from checklists.models import Practice
+    from practice.models import Practice
 
     return getattr(Practice.current(), "state", "") or ""
 
