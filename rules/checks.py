@@ -540,8 +540,6 @@ def _prerequisite_group(ctx: Context, params, group: tuple[Line, ...]) -> Outcom
                 f"The last procedure at {place} was on {us_date(last.date)}, more than "
                 f"{months} months ago: only {what}s after it count. "
             )
-    elif params.get("only_repeats"):  # pragma: no cover - the pack loader requires repeat
-        return Outcome(NOT_APPLICABLE, "Not a repeat.")
     if params.get("within_months"):
         oldest = add_months(ctx.target.date, -params["within_months"])
         candidates = [n for n in candidates if n.date > oldest]

@@ -494,3 +494,182 @@ def test_interval_since_last_in_days():
     )
     month = rf(days_before(31))
     assert judge(check, rf(DOS), [month], codes=("64635",)).short == "last treatment 1 month ago"
+
+
+# --- sessions_in_window, exactly --------------------------------------------------------------
+
+SESSIONS = {
+    "kind": "sessions_in_window",
+    "codes": ["64635", "64636"],
+    "months": 12,
+    "max": 2,
+    "match": ["region"],
+    "what": "RF session",
+}
+
+
+def test_sessions_in_window_met_with_a_same_day_session_and_evidence():
+    same_day = rf(DOS, side="right", code="64636", site="L5-S1")
+    assert judge(SESSIONS, rf(DOS), [same_day], codes=("64635",)) == Outcome(
+        MET,
+        "1 RF session in the lumbar or sacral spine in the 12 months up to 11/02/2026, this one "
+        "included (at most 2); earlier: none.",
+        short="1 RF session in 12 months",
+        evidence=(same_day.id,),
+    )
+
+
+def test_sessions_in_window_picks_the_busiest_line_and_says_when_it_passes():
+    neck = {**SESSIONS, "codes": ["64635", "64633"], "match": ["region", "site"]}
+    a, b = rf(days_before(300)), rf(days_before(100))
+    other = rf(days_before(50), site="L5-S1")
+    target = facts(DOS, line("64635", "left", "L5-S1"), line("64635", "left", "L4-L5"))
+    assert judge(neck, target, [a, b, other], codes=("64635",)) == Outcome(
+        FAILED,
+        "3 RF sessions at L4-L5 in the 12 months up to 11/02/2026, this one included (at most "
+        "2); earlier: 01/06/2026, 07/25/2026.",
+        short="3 RF sessions in 12 months",
+        evidence=(a.id, b.id, other.id),
+        eligible_from=datetime.date(2027, 1, 6),  # its anniversary is outside the window
+    )
+
+
+def test_sessions_in_window_with_a_documented_reason_and_without():
+    check = {**SESSIONS, "match": [], "max": 1, "unless_documented": "why"}
+    earlier = rf(days_before(30))
+    because = facts(DOS, line("64635"), answers={"why": "Partial relief only"})
+    assert judge(check, because, [earlier], codes=("64635",)) == Outcome(
+        MET,
+        "2 RF sessions in all in the 12 months up to 11/02/2026, this one included (at most 1); "
+        "earlier: 10/03/2026. The reason is documented (Why).",
+        short="2 RF sessions in 12 months",
+        evidence=(earlier.id,),
+        elements=("why",),
+    )
+    assert judge(check, facts(DOS, line("64635")), [earlier], codes=("64635",)) == Outcome(
+        FAILED,
+        "2 RF sessions in all in the 12 months up to 11/02/2026, this one included (at most 1); "
+        "earlier: 10/03/2026. Justify it in the note (Why).",
+        short="2 RF sessions in 12 months",
+        evidence=(earlier.id,),
+        elements=("why",),
+        eligible_from=datetime.date(2027, 10, 3),
+    )
+
+
+def test_sessions_in_window_not_applicable():
+    assert judge(SESSIONS, facts(DOS, line("64633")), codes=("64635",)) == Outcome(
+        NOT_APPLICABLE, "The note has none of the codes this rule counts."
+    )
+    where = {**SESSIONS, "where": {"element": "purpose", "in": ["diagnostic"]}}
+    assert judge(where, rf(DOS), codes=("64635",)) == Outcome(
+        NOT_APPLICABLE, "Counts only notes where purpose is diagnostic."
+    )
+
+
+# --- conditions in words -----------------------------------------------------------------------
+
+
+def test_a_rule_that_does_not_apply_says_when_it_would():
+    pack = {"key": "p", "sources": SOURCE, "regions": {}, "rules": []}
+    when = [
+        {"element": "sedation", "in": ["moderate", "general"]},
+        {"place_of_service": ["19", "22"]},
+    ]
+    rule = {
+        "id": "r",
+        "codes": ["64635"],
+        "source": "s",
+        "when": when,
+        "check": {"kind": "element_value", "element": ["why"]},
+    }
+    target = dataclasses.replace(
+        facts(DOS, line("64635"), answers={"sedation": "moderate"}, place="11"),
+        choices={"sedation": {"moderate": "Moderate sedation", "general": "General"}},
+    )
+    assert run_rule(pack, rule, target, ()) == Outcome(
+        NOT_APPLICABLE,
+        "Applies only when sedation is Moderate sedation or General and place of service is 19 "
+        "or 22.",
+    )
+    both = {**rule, "when": {"element": "sedation", "in": ["general"], "place_of_service": ["22"]}}
+    assert run_rule(pack, both, target, ()) == Outcome(
+        NOT_APPLICABLE, "Applies only when sedation is General and place of service is 22."
+    )
+
+
+# --- prerequisite_notes: one block, no threshold, a time limit --------------------------------
+
+PROGNOSTIC = {
+    "kind": "prerequisite_notes",
+    "codes": ["64530"],
+    "count": 1,
+    "element": "relief",
+    "min": None,
+    "min_days_apart": 0,
+    "match": [],
+    "what": "prognostic block",
+}
+
+
+def celiac_block(day, relief=None):
+    answers = {"relief": relief} if relief is not None else {}
+    return facts(day, line("64530"), answers=answers)
+
+
+def test_one_prognostic_block_with_its_relief_documented():
+    good = celiac_block(days_before(10), "60")
+    assert judge(PROGNOSTIC, facts(DOS, line("64680")), [good], codes=("64680",)) == Outcome(
+        MET, "10/23/2026 (60 %).", short="one prognostic block 60 %", evidence=(good.id,)
+    )
+    blank = celiac_block(days_before(10))
+    assert judge(PROGNOSTIC, facts(DOS, line("64680")), [blank], codes=("64680",)) == Outcome(
+        FAILED,
+        "Needs one prognostic block at 64680, with the relief documented. Found: 10/23/2026 "
+        "(relief not documented).",
+        short="0 of 1 prognostic blocks",
+        evidence=(blank.id,),
+    )
+
+
+def test_a_block_without_an_element_to_judge_only_has_to_exist_within_the_months():
+    check = {**PROGNOSTIC, "element": None, "within_months": 3, "count": 2, "min_days_apart": 7}
+    inside = [celiac_block(days_before(14)), celiac_block(days_before(10))]
+    assert judge(check, facts(DOS, line("64680")), inside, codes=("64680",)) == Outcome(
+        FAILED,
+        "Needs two prognostic blocks at 64680, at least 7 days apart. Found: 10/19/2026; "
+        "10/23/2026.",
+        short="1 of 2 prognostic blocks",
+        evidence=tuple(n.id for n in inside),
+    )
+    apart = [celiac_block(days_before(27)), celiac_block(days_before(20))]
+    assert judge(check, facts(DOS, line("64680")), apart, codes=("64680",)) == Outcome(
+        MET,
+        "10/06/2026; 10/13/2026, 7 days apart.",
+        short="two prognostic blocks",
+        evidence=tuple(n.id for n in apart),
+    )
+    # Three months before to the day is outside.
+    old = [celiac_block(datetime.date(2026, 8, 2)), celiac_block(datetime.date(2026, 8, 10))]
+    assert judge(check, facts(DOS, line("64680")), old, codes=("64680",)).evidence == (old[1].id,)
+
+
+def test_a_repeat_within_its_months_waives_and_after_them_only_later_blocks_count():
+    check = {**BLOCKS, "repeat": {"codes": ["64635"], "waive_within_months": 24}}
+    last = rf(datetime.date(2024, 11, 2))
+    assert judge(check, rf(DOS), [last], codes=("64635",)) == Outcome(
+        MET,
+        "Repeat procedure: the last one at L4-L5 left was on 11/02/2024, within 24 months, so "
+        "the blocks need not be repeated (the repeat criteria apply instead).",
+        short="repeat of 11/02/2024",
+        evidence=(last.id,),
+    )
+    older = rf(datetime.date(2024, 11, 1))
+    same_day_block = block(datetime.date(2024, 11, 1), 90)
+    assert judge(check, rf(DOS), [older, same_day_block], codes=("64635",)) == Outcome(
+        FAILED,
+        "The last procedure at L4-L5 left was on 11/01/2024, more than 24 months ago: only "
+        "blocks after it count. Needs two blocks at L4-L5 left, each with at least 80 % relief. "
+        "Found: none.",
+        short="0 of 2 blocks",
+    )
