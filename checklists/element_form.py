@@ -13,7 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from procedures.plain_text import strip_bidi
 from procedures.units import display_unit
 
+from . import icd10
 from .completeness import has_value
+from .diagnosis_field import DiagnosisCodesField
 
 NA_SUFFIX = "__na"
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -79,6 +81,8 @@ def field_for(element) -> forms.Field:
         return _decimal_field(element, **common)
     if kind == "pain_score":
         return forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, empty_value=None, **common)
+    if kind == "icd10":
+        return DiagnosisCodesField(**common)
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "datetime":
@@ -178,6 +182,8 @@ class ElementForm(forms.Form):
             value = to_answer_value(element, cleaned.get(key))
             if has_value(value):
                 answer["value"] = value
+                if element["input_type"] == "icd10":
+                    answer["code_set"] = icd10.code_set()
             reason = (cleaned.get(key + NA_SUFFIX) or "").strip()
             if element.get("allow_na") and reason and "value" not in answer:
                 answer["na_reason"] = reason

@@ -16,7 +16,7 @@ from coding.problems import NOTICE, blocking, warnings
 from practice.access import require, require_reader
 from review.selectors import with_open_query_count
 
-from . import services
+from . import icd10, services
 from .access import can_edit, get_note_for_user, readable_notes
 from .canonical import content_hash
 from .element_form import ElementForm
@@ -394,3 +394,11 @@ def patient_new(request):
         messages.success(request, f"Patient {patient.full_name} added.")
         return redirect(reverse("checklists:note-new") + f"?patient={patient.pk}")
     return render(request, "checklists/patient_form.html", {"form": form})
+
+
+@login_required
+def icd10_search(request):
+    """Billable ICD-10-CM codes for the diagnosis picker: ?q= a code prefix or words."""
+    query = request.GET.get("q", "")[:100]
+    matches = icd10.search(query) if len(query.strip()) >= 2 else []
+    return JsonResponse({"code_set": icd10.code_set(), "results": [m.as_dict() for m in matches]})

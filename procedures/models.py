@@ -76,6 +76,7 @@ class DocumentationElement(models.Model):
         DATETIME = "datetime", "Date and time"
         PAIN_SCORE = "pain_score", "Pain score 0-10"
         PERCENT = "percent", "Percent"
+        ICD10 = "icd10", "ICD-10-CM codes"
 
     key = models.SlugField(max_length=60, unique=True)
     label = models.CharField(max_length=200)

@@ -164,7 +164,7 @@ def test_a_draft_prints_a_watermark_and_the_missing_list(catalog, clinician, pat
     pages = page_texts(render_note_pdf(refetch(note)))
     assert all("DRAFT" in text for text in pages)
     text = " ".join(pages)
-    assert "Missing required elements (2): Diagnosis (ICD-10-CM code and wording)" in text
+    assert "Missing required elements (2): Diagnoses (ICD-10-CM), primary first" in text
     assert "Pain after the procedure" in text.split("Codes")[0]
     assert "Electronically signed" not in text
 

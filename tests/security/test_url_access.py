@@ -39,6 +39,7 @@ ACCESS = {
     "checklists:audit-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),  # compat: remove after merge
     "audit:event-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "checklists:patient-new": (OK, OK, FORBIDDEN, FORBIDDEN),
+    "checklists:icd10-search": (OK, OK, OK, OK),
     "procedures:code-list": (OK, OK, OK, OK),
     "procedures:code-detail": (OK, OK, OK, OK),
     "procedures:code-checklist-pdf": (OK, OK, OK, OK),
