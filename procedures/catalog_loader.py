@@ -146,6 +146,10 @@ def load_catalog(data) -> LoadReport:
             source_file=data.path,
         )
         report.new_version = True
+    # Keep this version's Questionnaires: signed FHIR responses name them for good.
+    from interop.published import publish_questionnaires
+
+    publish_questionnaires()
     return report
 
 
