@@ -12,6 +12,7 @@ from interop.questionnaire_import import catalog_entries, comparable_code
 from interop.terms import CPT, ITEM_CONTROL, ITEM_CONTROL_SYSTEM, UNIT
 from procedures.catalog_file import parse_catalog
 from procedures.models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode
+from tests.interop.fhir_rules import questions_by_link_id
 
 
 def exported(code):
@@ -41,11 +42,7 @@ def snapshot():
 
 
 def item(q, key):
-    for group in q["item"]:
-        for question in group["item"]:
-            if question["linkId"] == key:
-                return question
-    raise KeyError(key)
+    return questions_by_link_id(q)[key]
 
 
 def test_every_code_round_trips_to_the_catalog_file_entries(catalog):
@@ -218,10 +215,43 @@ REFUSALS = [
     (lambda q: item(q, "technique").update(type="attachment"), "type 'attachment' cannot be"),
     (lambda q: item(q, "diagnosis").update(linkId="1.2"), "linkId must be a catalog key"),
     (
-        lambda q: item(q, "contrast_agent")["enableWhen"][0].update(operator="!="),
+        lambda q: item(q, "contrast_agent.group")["enableWhen"][0].update(operator="!="),
         "enableWhen operator '!=' cannot be mapped",
     ),
-    (lambda q: item(q, "contrast_agent").update(enableBehavior="all"), "enableBehavior 'any'"),
+    (
+        lambda q: item(q, "contrast_agent.group").update(enableBehavior="all"),
+        "enableBehavior 'any'",
+    ),
+    (
+        # A not-applicable reason asked only when an unknown question is answered.
+        lambda q: item(q, "prognostic_block_date.na").update(
+            enableWhen=[{"question": "no_such_item", "operator": "exists", "answerBoolean": True}]
+        ),
+        "item 'prognostic_block_date.na': enableWhen names linkId 'no_such_item', which is no "
+        "question of this Questionnaire",
+    ),
+    (
+        # One of several conditions unknown: the message names it, not "several questions".
+        lambda q: item(q, "contrast_agent.group")["enableWhen"].append(
+            {"question": "imaging_modality_x", "operator": "=", "answerCoding": {"code": "ct"}}
+        ),
+        "enableWhen names linkId 'imaging_modality_x', which is no question",
+    ),
+    (
+        lambda q: item(q, "prognostic_block_date").update(enableWhen=[]),
+        "is followed by 'prognostic_block_date.na' but is not disabled by it alone",
+    ),
+    (
+        lambda q: q["item"][0]["item"].insert(
+            0, {"linkId": "ghost.na", "type": "string", "text": "Ghost: not done, because"}
+        ),
+        "item 'ghost.na': is a not-applicable item with no question 'ghost' right before it",
+    ),
+    (
+        lambda q: item(q, "contrast_agent.group")["item"].pop(),
+        "group 'contrast_agent.group': must hold exactly 'contrast_agent' and "
+        "'contrast_agent.na', in that order; found contrast_agent",
+    ),
     (_without_unit, "a quantity needs its unit"),
     (
         lambda q: item(q, "diagnosis")["item"].append(
