@@ -4,8 +4,37 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+
+def validate_npi(value: str):
+    from .people import npi_is_valid
+
+    if not npi_is_valid(value):
+        raise ValidationError(
+            "An NPI is 10 digits whose last is the check digit (Luhn over 80840 and the "
+            "first nine); this one does not check out."
+        )
+
+
+class ClinicianProfile(models.Model):
+    """What identifies a clinician outside the app: the NPI, per clinician."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_profile"
+    )
+    npi = models.CharField(
+        "NPI", max_length=10, unique=True, validators=[validate_npi], help_text="10 digits"
+    )
+
+    def __str__(self):
+        return f"NPI {self.npi} ({self.user})"
+
+    def save(self, *args, **kwargs):
+        self.full_clean()
+        super().save(*args, **kwargs)
 
 
 class PublishedQuestionnaire(models.Model):
