@@ -549,6 +549,80 @@ def differences(current: CatalogData, imported: Imported) -> list[str]:
     return changed
 
 
+def _shown(value) -> str:
+    value = _normal(value)
+    text = "(none)" if value in (None, "", []) else repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+LINK_FIELDS = ("requirement", "condition", "source", "why")
+
+
+def change_report(current: CatalogData, imported: Imported) -> list[str]:
+    """Every change the import makes, one line each: the code's facts and checklist, each
+    element's fields, the other codes whose checklists change through a shared element,
+    and sources. Nothing is summarised into counts."""
+    lines = []
+    code = imported.code
+    existing = next((c for c in current.codes if c["code"] == code["code"]), None)
+    name = f"code {code['code']}"
+    if existing is None:
+        lines.append(f"{name}: added, asking {', '.join(link['key'] for link in code['links'])}")
+    else:
+        for field in ("title", "summary", *CODE_FACTS, "active"):
+            old, new = existing.get(field), code.get(field)
+            if field in ("sources", "addon_of"):
+                old, new = sorted(old or []), sorted(new or [])
+            if _normal(old) != _normal(new):
+                lines.append(f"{name}: {field} {_shown(old)} -> {_shown(new)}")
+        before = {link["key"]: link for link in existing["links"]}
+        after = {link["key"]: link for link in code["links"]}
+        for key in before:
+            if key not in after:
+                lines.append(f"{name}: no longer asks {key}")
+        for key, link in after.items():
+            if key not in before:
+                lines.append(f"{name}: now asks {key} ({link['requirement']})")
+                continue
+            for field in LINK_FIELDS:
+                old, new = before[key].get(field) or None, link.get(field) or None
+                if _normal(old) != _normal(new):
+                    lines.append(f"{name}: {key} {field} {_shown(old)} -> {_shown(new)}")
+        shared = [k for k in before if k in after]
+        if shared != [k for k in after if k in before]:
+            lines.append(f"{name}: elements put in another order")
+
+    affected: dict[str, list[str]] = {}
+    for key, element in imported.elements.items():
+        old = current.elements.get(key)
+        if old is None:
+            lines.append(f"element {key}: added")
+            continue
+        changed = [f for f in element if _normal(old.get(f)) != _normal(element[f])]
+        for field in changed:
+            lines.append(
+                f"element {key}: {field} {_shown(old.get(field))} -> {_shown(element[field])}"
+            )
+        if changed:
+            for other in current.codes:
+                if other["code"] != code["code"] and any(
+                    link["key"] == key for link in other["links"]
+                ):
+                    affected.setdefault(other["code"], []).append(key)
+    for other, keys in sorted(affected.items()):
+        lines.append(f"code {other}: checklist changes through {', '.join(keys)}")
+    for key, source in imported.sources.items():
+        old = current.sources.get(key)
+        if old is None:
+            lines.append(f"source {key}: added")
+        elif old != source:
+            for field in source:
+                if old.get(field) != source[field]:
+                    was, now = _shown(old.get(field)), _shown(source[field])
+                    lines.append(f"source {key}: {field} {was} -> {now}")
+    return lines
+
+
 def merged_catalog(current: CatalogData, imported: Imported, version: str) -> CatalogData:
     codes = [c for c in current.codes if c["code"] != imported.code["code"]] + [imported.code]
     # An empty database has no catalog header yet: the Questionnaire supplies it.
@@ -581,6 +655,7 @@ class ImportResult:
     imported: Imported
     changes: list[str]
     report: LoadReport | None = None
+    lines: list[str] = field(default_factory=list)
 
 
 def import_questionnaire(
@@ -602,11 +677,12 @@ def import_questionnaire(
     if not re.match(r"^\S.{0,39}$", version):
         _fail(path, f"catalog version {version!r} must be 1-40 characters")
     data = validated(merged_catalog(current, imported, version), path)
+    lines = change_report(current, imported)
     with transaction.atomic():
         report = load_catalog(data)
         if dry_run:
             transaction.set_rollback(True)
-    return ImportResult(imported, changes, report)
+    return ImportResult(imported, changes, report, lines)
 
 
 def entries_toml(imported: Imported) -> str:

@@ -78,7 +78,17 @@ def test_an_edited_questionnaire_loads_under_a_new_catalog_version(catalog, tmp_
     assert DocumentationElement.objects.get(key="rf_device").label != "RF generator make and model"
 
     output = run(path, "--catalog-version", "2025.1-local.1")
-    assert "element rf_device (label)" in output and "64640/time_out (requirement)" in output
+    assert "element rf_device: label 'RF generator and probe type" in output
+    assert "-> 'RF generator make and model'" in output
+    assert "code 64640: time_out requirement 'recommended' -> 'required'" in output
+    # rf_device is shared: every other code asking it is named, none summarised in counts.
+    askers = sorted(
+        c.code.code
+        for c in CodeElement.objects.filter(element__key="rf_device").select_related("code")
+        if c.code.code != "64640"
+    )
+    assert f"code {askers[0]}: checklist changes through rf_device" in output
+    assert len([x for x in output.splitlines() if "checklist changes through" in x]) == len(askers)
     assert "catalog file stays the source of truth" in output
     assert DocumentationElement.objects.get(key="rf_device").label == "RF generator make and model"
     assert CodeElement.objects.get(code__code="64640", element__key="time_out").requirement == (
@@ -88,12 +98,26 @@ def test_an_edited_questionnaire_loads_under_a_new_catalog_version(catalog, tmp_
     assert ProcedureCode.objects.filter(active=True).count() == active
 
 
+def test_a_missing_section_is_reported_element_by_element(catalog, tmp_path):
+    q = exported("64640")
+    dropped = [i["linkId"] for i in q["item"][-1]["item"] if not i["linkId"].endswith(".na")]
+    q["item"] = q["item"][:-1]
+    output = run(write(tmp_path, q), "--catalog-version", "x", "--dry-run")
+    reported = [line.strip() for line in output.splitlines() if "no longer asks" in line]
+    assert reported == [f"code 64640: no longer asks {key}" for key in dropped]
+    assert len(reported) > 3
+
+
 def test_a_dry_run_reports_and_changes_nothing(catalog, tmp_path):
     q = exported("64681")
     q["title"] = "Superior hypogastric plexus neurolysis (edited)"
     before = snapshot()
     output = run(write(tmp_path, q), "--catalog-version", "x", "--dry-run")
-    assert "Dry run, nothing changed" in output and "code 64681 (title)" in output
+    assert "Dry run, nothing changed" in output
+    assert (
+        "code 64681: title " in output
+        and "-> 'Superior hypogastric plexus neurolysis (edited)'" in output
+    )
     assert snapshot() == before
 
 
