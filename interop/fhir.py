@@ -91,6 +91,10 @@ def last_changed(note, addenda) -> datetime.datetime:
 def answer_values(element: dict, value) -> list[dict]:
     """QuestionnaireResponse answers for one stored answer value (docs/fhir.md)."""
     kind = element["input_type"]
+    if kind in ("text", "long_text") and isinstance(value, list):
+        # Coded diagnoses (checklists.diagnoses) in a text element: "code description; ..."
+        # here, and each one coded in its own Condition.
+        return [{"valueString": diagnoses_text(value)}]
     if kind in ("text", "long_text"):
         return [{"valueString": str(value)}]
     if kind in ("choice", "multi_choice"):
@@ -112,6 +116,13 @@ def answer_values(element: dict, value) -> list[dict]:
     if kind == "datetime":
         return [{"valueDateTime": instant(datetime.datetime.fromisoformat(str(value)))}]
     raise ValueError(f"unknown input type {kind!r}")
+
+
+def diagnoses_text(value: list) -> str:
+    return "; ".join(
+        f"{d.code} {d.description}".strip()
+        for d in coded_diagnoses({"diagnosis": {"value": value}})
+    )
 
 
 def response_items(definitions: dict, answers: dict) -> list[dict]:
