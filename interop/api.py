@@ -17,7 +17,7 @@ from django.utils import timezone
 from checklists import audit
 from checklists.access import readable_notes
 from checklists.diagnoses import coded_diagnoses
-from checklists.models import CodeLine, Note, Patient
+from checklists.models import CodeLine, Patient
 
 from .api_access import (
     FHIR_JSON,
@@ -221,17 +221,13 @@ def _practitioners(request, params) -> Rows:
         if system in ("", f"{identifier_base()}/user"):
             match |= Q(username=code)
         users = users.filter(match)
-    users = users.select_related("clinician_profile") if _has_profiles() else users
+    users = users.select_related("clinician_profile")
     return Rows(
         users.count,
         lambda offset, limit: [
             (practitioner_resource(u), None) for u in users[offset : offset + limit]
         ],
     )
-
-
-def _has_profiles() -> bool:
-    return any(f.name == "clinician_profile" for f in get_user_model()._meta.get_fields())
 
 
 def _questionnaires(request, params) -> Rows:
@@ -454,6 +450,3 @@ def capability_statement() -> dict:
             }
         ],
     }
-
-
-__all__ = ["binary", "metadata", "read", "search", "Note"]

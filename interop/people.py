@@ -55,5 +55,5 @@ def clinician_npi(user) -> str:
 
 def patient_gender(patient) -> str:
     """FHIR administrative gender: male, female, other or unknown."""
-    value = getattr(patient, "gender", "") or "unknown"
+    value = patient.gender or "unknown"
     return value if value in GENDERS else "unknown"
