@@ -137,6 +137,7 @@ def _procedures(request, params) -> Rows:
     lines = (
         CodeLine.objects.filter(note__in=_notes(request, params, "Procedure"))
         .select_related("note__patient", "note__clinician", "note__snapshot")
+        .prefetch_related("note__addenda__author")
         .order_by("note_id", "position")
     )
     if "_id" in params:
@@ -148,7 +149,7 @@ def _procedures(request, params) -> Rows:
     def page(offset, limit):
         found = []
         for line in lines[offset : offset + limit]:
-            addenda = list(line.note.addenda.select_related("author"))
+            addenda = list(line.note.addenda.all())
             found.append((procedure_resource(line.note, line, addenda=addenda), line.note))
         return found
 

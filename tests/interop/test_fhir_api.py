@@ -228,3 +228,25 @@ def test_every_catalog_version_stays_readable(manager_client, notes, tmp_path, s
     assert url == f"{settings.FHIR_BASE_URL}/Questionnaire/64640"
     _, both = get(manager_client, f"/fhir/Questionnaire?url={url}")
     assert [e["resource"]["version"] for e in both["entry"]] == [version, "2099.1"]
+
+
+@pytest.mark.parametrize(
+    "kind", ["QuestionnaireResponse", "Encounter", "Procedure", "Condition", "Claim", "Patient"]
+)
+def test_a_search_reads_the_same_number_of_rows_for_more_notes(
+    manager_client, clinician, patient, catalog, kind
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(f"/fhir/{kind}").status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        make_note(clinician, patient, "64643", complete=True, answers=DIAGNOSES)
+    few = queries()
+    for _ in range(4):
+        make_note(clinician, patient, "64643", complete=True, answers=DIAGNOSES)
+    assert queries() == few
