@@ -14,10 +14,11 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from checklists import audit
+from audit.models import AuditEvent
 from checklists.access import readable_notes
 from checklists.diagnoses import coded_diagnoses
-from checklists.models import CodeLine, Patient
+from checklists.models import CodeLine
+from practice.models import Patient
 
 from .api_access import (
     FHIR_JSON,
@@ -181,9 +182,7 @@ def _conditions(request, params) -> Rows:
 
 
 def _patients(request, params) -> Rows:
-    patients = Patient.objects.order_by("pk")
-    if not may_read_patient_data(request.user):
-        patients = patients.none()
+    patients = Patient.objects.readable_by(request.user).order_by("pk")
     if "_id" in params:
         patients = patients.filter(pk__in=[v for v in ids(params["_id"]) if v.isdigit()])
     if "_lastUpdated" in params:
@@ -279,7 +278,7 @@ def _allowed(request, kind) -> bool:
 
 
 def _record(request, action, kind, *, object_id="", note=None, found=()):
-    audit.record(
+    AuditEvent.objects.record(
         action,
         actor=request.user,
         note=note,

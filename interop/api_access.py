@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from checklists.access import can_read_notes
+from practice.access import can_read_notes
 
 from .models import AccessToken
 

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from checklists.models import AuditEvent, Note
+from audit.models import AuditEvent
+from checklists.models import Note
 from interop.fhir import note_bundle
 from interop.models import AccessToken, ClinicianProfile
 from tests.notes import make_note, sign

@@ -4,9 +4,9 @@ without credentials, gender recorded with the patient."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from checklists.models import Patient
 from interop.models import ClinicianProfile
 from interop.people import name_parts, npi_is_valid
+from practice.models import Patient
 
 
 @pytest.mark.parametrize(

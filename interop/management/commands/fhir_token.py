@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from checklists import audit
+from audit.models import AuditEvent
 from interop.models import AccessToken
 
 # What a system client (an EHR interface engine) may read: notes and what hangs off them.
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             if token is None:
                 raise CommandError(f"{username} has no token {revoke}.")
             token.revoke()
-            audit.record(
+            AuditEvent.objects.record(
                 "fhir.token_revoked",
                 actor=token.user,
                 object_type="fhir:token",
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             kind=AccessToken.Kind.SYSTEM if system else AccessToken.Kind.USER,
             expires_at=expires,
         )
-        audit.record(
+        AuditEvent.objects.record(
             "fhir.token_issued",
             actor=user,
             object_type="fhir:token",
