@@ -7,6 +7,7 @@ from django.db import transaction
 
 from .catalog_file import CODE_FACTS
 from .models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode, Source
+from .signals import catalog_loaded
 
 # Relations (addon_of, sources) are written apart, after every code exists.
 CODE_SCALARS = (
@@ -148,10 +149,8 @@ def load_catalog(data) -> LoadReport:
             claim_rules=data.claim_rules,
         )
         report.new_version = True
-    # Keep this version's Questionnaires: signed FHIR responses name them for good.
-    from interop.published import publish_questionnaires
-
-    publish_questionnaires()
+    # The FHIR API keeps each version's Questionnaires (interop.published) from here.
+    catalog_loaded.send(sender=__name__)
     return report
 
 
