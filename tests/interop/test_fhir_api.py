@@ -183,6 +183,7 @@ def test_searches_by_patient_date_and_last_updated_and_pages(
     assert pages == [[f"{signed.pk}-1"], [f"{draft.pk}-1"], [f"{draft.pk}-2"]]
     status, problem = get(manager_client, "/fhir/Encounter?colour=blue")
     assert status == 400 and "colour" in problem["issue"][0]["diagnostics"]
+    assert_valid([problem])  # errors are OperationOutcomes, valid R4 too
 
 
 def test_bearer_tokens_read_only_and_audited(client, notes, clinician, catalog_admin):
