@@ -8,6 +8,7 @@ from django.db import transaction
 from .catalog_file import CODE_FACTS
 from .models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode, Source
 from .plain_text import plain, plain_list
+from .signals import catalog_loaded
 
 # Relations (addon_of, sources) are written apart, after every code exists.
 CODE_SCALARS = (
@@ -150,6 +151,8 @@ def load_catalog(data) -> LoadReport:
             claim_rules=data.claim_rules,
         )
         report.new_version = True
+    # The FHIR API keeps each version's Questionnaires (interop.published) from here.
+    catalog_loaded.send(sender=__name__)
     return report
 
 
