@@ -24,6 +24,7 @@ from .catalog_data import CODE_FACTS, LIST_FACTS, from_database, to_toml
 from .terms import (
     CATALOG_SOURCE,
     CPT,
+    ELEMENT_CHOICES,
     ELEMENT_HELP,
     ELEMENT_SOURCE,
     MAX_QUANTITY,
@@ -31,6 +32,7 @@ from .terms import (
     MIN_QUANTITY,
     MIN_VALUE,
     NA_LINK,
+    PAYER_HELP,
     PROCEDURE_CODE,
     REQUIREMENT,
     SECTION_LINK,
@@ -348,6 +350,15 @@ def _element(item: dict, section: str, existing: dict, where: str):
         "na_reasons": [r for r in na_reasons or [] if r],
         "choices": _choices(item, where) if input_type.endswith("choice") else [],
     }
+    offered = []
+    full = _extensions(item, ELEMENT_CHOICES)
+    if full and input_type.endswith("choice"):
+        # answerOption is what this code offers; the extension is the element's whole list.
+        offered = [value for value, _ in element["choices"]]
+        element["choices"] = [
+            [e["valueCoding"]["code"], e["valueCoding"].get("display") or e["valueCoding"]["code"]]
+            for e in full
+        ]
     requirement = _extension_value(item, REQUIREMENT) or (
         "required" if item.get("required") else "recommended"
     )
@@ -359,8 +370,21 @@ def _element(item: dict, section: str, existing: dict, where: str):
         "condition": _condition(item, where),
         "source": _extension_value(item, ELEMENT_SOURCE),
         "why": why,
+        "choices": offered,
+        "payer_help": _payer_help(item),
     }
     return element, link
+
+
+def _payer_help(item: dict) -> dict[str, str]:
+    result = {}
+    for extension in _extensions(item, PAYER_HELP):
+        parts = {sub.get("url"): sub for sub in extension.get("extension") or []}
+        kind = (parts.get("payerKind") or {}).get("valueCode")
+        text = (parts.get("help") or {}).get("valueString")
+        if kind and text:
+            result[kind] = text
+    return result
 
 
 def catalog_entries(questionnaire: dict, current: CatalogData) -> Imported:
@@ -475,7 +499,8 @@ def validated(data: CatalogData, path: str) -> CatalogData:
         except CatalogError as exc:
             message = str(exc).replace(str(file), f"{path} (as catalog entries)")
             raise QuestionnaireImportError(message) from exc
-    return replace(parsed, path=path)
+    # The family sentences are not in the entries: they stay those of the catalog in force.
+    return replace(parsed, path=path, narratives=data.narratives)
 
 
 @dataclass

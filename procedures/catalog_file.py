@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .catalog_tailoring import apply_families, narratives, parse_families, tailor_link
 from .data_file import Where, read_toml
 
 SECTIONS = ("pre", "procedure", "post")
@@ -74,6 +75,8 @@ class CatalogData:
     sources: dict[str, dict]
     elements: dict[str, dict]
     codes: list[dict] = field(default_factory=list)
+    # {family: [narrative sentence, ...]} (catalog_tailoring)
+    narratives: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def _one_of(where, what, name, value, allowed):
@@ -221,7 +224,7 @@ CODE_FACTS = (
     "caveats",
 )
 CODE_FIELDS = ("code", "title", "summary", *CODE_FACTS, "active", "elements")
-LINK_FIELDS = ("key", "requirement", "when", "source", "why")
+LINK_FIELDS = ("key", "requirement", "when", "source", "why", "choices", "payer_help")
 
 
 def _parse_links(where, what, code, table, elements, sources):
@@ -254,6 +257,7 @@ def _parse_links(where, what, code, table, elements, sources):
                 "why": _text(where, what, link, "why", required=False),
                 "order": index + 1,
             }
+            | tailor_link(where, what, name, link, elements[key])
         )
     # Conditions are checked once every link of the code is known.
     for index, link in enumerate(parsed):
@@ -393,6 +397,8 @@ def parse_catalog(path) -> CatalogData:
         for primary in code["addon_of"]:
             if primary not in seen:
                 where.fail(f"code {code['code']}", "addon_of", f"{primary!r} is not a code here")
+    families = parse_families(where, document, elements, sources, FAMILIES)
+    apply_families(codes, families, elements)
 
     return CatalogData(
         path=str(path),
@@ -404,4 +410,5 @@ def parse_catalog(path) -> CatalogData:
         sources=sources,
         elements=elements,
         codes=codes,
+        narratives=narratives(families),
     )

@@ -144,6 +144,7 @@ def load_catalog(data) -> LoadReport:
             notice=data.notice,
             checksum=data.checksum,
             source_file=data.path,
+            narratives=data.narratives,
         )
         report.new_version = True
     return report
@@ -170,6 +171,8 @@ def _sync_links(code, links, elements, sources, report):
             "condition": parsed["condition"],
             "source": sources.get(parsed["source"]) if parsed["source"] else None,
             "why": parsed["why"],
+            "choices": parsed.get("choices", []),
+            "payer_help": parsed.get("payer_help", {}),
         }
         link = existing.pop(parsed["key"], None)
         label = f"{code.code}/{parsed['key']}"
