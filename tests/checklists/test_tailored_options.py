@@ -14,7 +14,7 @@ from checklists.snapshot import build_definitions
 from interop.catalog_data import from_database
 from interop.questionnaire import questionnaire, snapshot_questionnaire
 from procedures.models import ProcedureCode
-from rules.models import Payer, PatientCoverage
+from rules.models import PatientCoverage, Payer
 from tests.notes import complete_answers, make_note
 
 pytestmark = pytest.mark.django_db

@@ -90,7 +90,7 @@ def test_family_defaults_extra_links_and_sentences_fold_into_each_code(tmp_path)
     assert shp["pain_after"]["why"] == "Family help for the pain score."
     # agent_volume is the code's own link: the family's is not added twice.
     assert shp["agent_volume"]["requirement"] == "required"
-    assert [key for key in shp] == [
+    assert list(shp) == [
         "consent",
         "volume_note",
         "technique",
@@ -174,7 +174,8 @@ def test_choices_on_an_element_without_choices_are_refused(tmp_path):
         ),
         (
             '[[families.neurolytic.links]]\nkey = "consent"\nrequirement = "maybe"\n',
-            "family neurolytic, field 'links[0].requirement': must be required, recommended or information",
+            "family neurolytic, field 'links[0].requirement': must be required, recommended or "
+            "information",
         ),
         (
             '[[families.neurolytic.narrative]]\nsection = "pre"\ntext = "{nothing} happened."\n',
