@@ -47,7 +47,7 @@ def _sites(lines: list[dict], codes: dict) -> str:
         side = (line.get("side") or "").strip()
         if site and codes.get(line.get("code"), {}).get("site_label") == "Interspace":
             # 64632 names the web space by its number: "left 3rd web space"
-            parts.append(f"the {side} {site} web space".replace("  ", " "))
+            parts.append(f"{side} {site} web space".strip())
         elif site and side:
             parts.append(f"{site} ({side})")
         elif site:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from procedures.units import value_unit
 
+from . import diagnoses
 from .completeness import applicable_elements, has_value, is_documented
 
 SECTION_LABELS = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}
@@ -61,7 +62,16 @@ def display_value(element: dict, answer: dict | None) -> str:
         return datetime.date.fromisoformat(value).strftime("%m/%d/%Y")
     if kind == "datetime":
         return datetime.datetime.fromisoformat(value).strftime("%m/%d/%Y %H:%M")
+    if element["key"] == diagnoses.ELEMENT and isinstance(value, list):
+        return "; ".join(
+            f"{d.code} {d.description}".strip()
+            for d in diagnoses.coded_diagnoses(answer_of(value))
+        )
     return str(value)
+
+
+def answer_of(value) -> dict:
+    return {diagnoses.ELEMENT: {"value": value}}
 
 
 def note_sections(note, *, include_undocumented=True) -> list[Section]:

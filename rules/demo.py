@@ -14,6 +14,7 @@ from django.utils import timezone
 from checklists import services as notes
 from checklists.coding_checks import documented_side
 from checklists.completeness import applies
+from checklists.demo_values import TYPICAL, typical_text
 from checklists.models import Patient
 
 from . import services
@@ -23,6 +24,8 @@ SIDE_MODIFIER = {"left": ["LT"], "right": ["RT"], "bilateral": ["50"]}
 
 
 def _sample(element):
+    if element["key"] in TYPICAL:
+        return TYPICAL[element["key"]]
     kind = element["input_type"]
     choices = [pair[0] for pair in element.get("choices") or []]
     if kind == "choice":
@@ -40,7 +43,7 @@ def _sample(element):
         return (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
     if kind == "datetime":
         return timezone.localtime().replace(microsecond=0, second=0).isoformat()
-    return f"Synthetic demo text: {element['label'].lower()}."
+    return typical_text(element)
 
 
 def _answers(definitions, overrides):

@@ -181,7 +181,7 @@ def test_it_writes_a_facet_radiofrequency_note(catalog):
         (
             "Procedure",
             "A time-out confirmed the patient, procedure, site and side. Conventional "
-            "(thermal) radiofrequency was performed at L4-L5 (right), L5-S1 (right). "
+            "(thermal) radiofrequency was performed. Treated: L4-L5 (right), L5-S1 (right). "
             "Fluoroscopy guidance was used. Implanted device: spinal cord, peripheral nerve or "
             "other stimulator; spinal cord stimulator switched off by the rep. No sedation was "
             "given. Sensory stimulation at 50 Hz was concordant at 0.4 V. Motor stimulation at "
@@ -211,8 +211,8 @@ def test_it_names_the_web_space_of_a_mortons_neuroma_injection(catalog):
         ("Indication", "This is injection 3 of the series."),
         (
             "Procedure",
-            "Chemical neurolysis was performed at the left 3rd web space. 0.5 mL of 4 % ethanol "
-            "was injected.",
+            "Chemical neurolysis was performed. Treated: left 3rd web space. 0.5 mL of 4 % "
+            "ethanol was injected.",
         ),
     ]
 

@@ -53,8 +53,8 @@ def test_a_facet_rf_note_describes_levels_and_lesions(catalog, clinician, patien
     note = make_note(clinician, patient, lines=FACET_LINES, answers=FACET)
     text = description(pdf_body(note))
     assert (
-        "Conventional (thermal) radiofrequency was performed at L4-L5 (right), L5-S1 (right). "
-        in text
+        "Conventional (thermal) radiofrequency was performed. Treated: L4-L5 (right), L5-S1 "
+        "(right). " in text
     )
     assert "Lesions were made at 85 °C for 90 s, 2 per target. " in text
 
