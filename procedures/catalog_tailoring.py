@@ -26,6 +26,14 @@ PAYER_KINDS = (
     "workers_comp",
     "other",
 )
+PAYER_KIND_LABELS = {
+    "medicare": "Medicare",
+    "medicare_advantage": "Medicare Advantage",
+    "medicaid": "Medicaid",
+    "commercial": "Commercial plans",
+    "workers_comp": "Workers' compensation",
+    "other": "Other payers",
+}
 FAMILY_FIELDS = ("choices", "help", "links", "narrative")
 FAMILY_LINK_FIELDS = ("key", "requirement", "when", "source", "why", "after")
 SENTENCE_FIELDS = ("section", "text", "when")

@@ -7,6 +7,7 @@ so a new code or a new payer requirement is a data change, never a migration.
 from django.db import models
 from django.urls import reverse
 
+from .catalog_tailoring import PAYER_KIND_LABELS
 from .units import display_unit
 
 
@@ -209,6 +210,10 @@ class CodeElement(models.Model):
     def help_for(self, payer_kind: str | None) -> str:
         """The help shown on a note for a patient whose primary payer is of this kind."""
         return self.payer_help.get(payer_kind or "", "") or self.reason
+
+    def payer_help_items(self) -> list[tuple[str, str]]:
+        """(payer kind label, help) for the code page."""
+        return [(PAYER_KIND_LABELS.get(k, k), text) for k, text in self.payer_help.items()]
 
     def offered_choices(self) -> list[list[str]]:
         """The element's [value, label] pairs this code offers (all when not narrowed)."""
