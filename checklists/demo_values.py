@@ -235,7 +235,7 @@ TEXT = {
         "Deep calf muscles in a patient with oedema: ultrasound with stimulation to "
         "confirm the tibialis posterior",
     ),
-    "toxin_dilution": ("100 U in {ml} mL saline",),
+    "toxin_dilution": ("100 U/{ml} mL saline",),
     "muscles_injected": (
         "{side} upper extremity: biceps {a} U, brachioradialis {b} U, flexor carpi radialis "
         "{c} U. {side} lower extremity: gastrocnemius {d} U, soleus {b} U",
@@ -284,6 +284,44 @@ def _pick(rng, value):
     return rng.choice(value) if isinstance(value, tuple) else value
 
 
+def _words(rng, dos, *, level="L4-L5", side="Left", pain_pre=7, pain_post=2) -> dict:
+    """The figures free text is written with, drawn once per note."""
+    return {
+        "months": rng.randint(4, 36),
+        "minutes": rng.choice([5, 10, 15, 20, 30]),
+        "mme": rng.choice([60, 90, 120, 180, 240]),
+        "nights": rng.randint(2, 6),
+        "mm": rng.randint(4, 9),
+        "weeks": rng.randint(6, 16),
+        "small": rng.choice([20, 30]),
+        "sessions": rng.randint(6, 14),
+        "level": level,
+        "side": side,
+        "pre": pain_pre,
+        "post": pain_post,
+        "hours": rng.randint(4, 10),
+        "volume": rng.choice([1, 2, 3]),
+        "half": rng.choice([3, 4]),
+        "days": rng.choice([2, 3, 5, 7]),
+        "year": rng.randint(2005, 2022),
+        "gauge": rng.choice([18, 20]),
+        "tip": rng.choice([5, 10]),
+        "ml": rng.choice([1, 2, 4]),
+        "a": rng.choice([50, 75, 100]),
+        "b": rng.choice([25, 40, 50]),
+        "c": rng.choice([25, 30, 40]),
+        "d": rng.choice([75, 100]),
+        "lot": rng.randint(1000000, 9999999),
+        "month": rng.randint(1, 12),
+        "mas": rng.choice([2, 3]),
+        "mas2": rng.choice([1, 2, 3]),
+        "gad": rng.randint(10, 21),
+        "visit": (dos - datetime.timedelta(days=rng.randint(7, 40))).strftime("%m/%d/%Y"),
+        "follow_up": (dos + datetime.timedelta(weeks=rng.randint(2, 12))).strftime("%m/%d/%Y"),
+        "time": f"{rng.randint(8, 16):02d}:{rng.randrange(0, 60, 5):02d}",
+    }
+
+
 class _Writer:
     def __init__(self, rng, scenario, lines, dos):
         self.rng = rng
@@ -295,40 +333,14 @@ class _Writer:
         self.level = next((line["site"] for line in lines if line["site"]), "L4-L5")
         self.pain_pre = rng.randint(5, 9)
         self.pain_post = max(0, self.pain_pre - rng.choice([1, 2, 3, 4, 5, 6, 6]))
-        self.words = {
-            "months": rng.randint(4, 36),
-            "minutes": rng.choice([5, 10, 15, 20, 30]),
-            "mme": rng.choice([60, 90, 120, 180, 240]),
-            "nights": rng.randint(2, 6),
-            "mm": rng.randint(4, 9),
-            "weeks": rng.randint(6, 16),
-            "small": rng.choice([20, 30]),
-            "sessions": rng.randint(6, 14),
-            "level": self.level,
-            "side": self.side,
-            "pre": self.pain_pre,
-            "post": self.pain_post,
-            "hours": rng.randint(4, 10),
-            "volume": rng.choice([1, 2, 3]),
-            "half": rng.choice([3, 4]),
-            "days": rng.choice([2, 3, 5, 7]),
-            "year": rng.randint(2005, 2022),
-            "gauge": rng.choice([18, 20]),
-            "tip": rng.choice([5, 10]),
-            "ml": rng.choice([1, 2, 4]),
-            "a": rng.choice([50, 75, 100]),
-            "b": rng.choice([25, 40, 50]),
-            "c": rng.choice([25, 30, 40]),
-            "d": rng.choice([75, 100]),
-            "lot": rng.randint(1000000, 9999999),
-            "month": rng.randint(1, 12),
-            "mas": rng.choice([2, 3]),
-            "mas2": rng.choice([1, 2, 3]),
-            "gad": rng.randint(10, 21),
-            "visit": (dos - datetime.timedelta(days=rng.randint(7, 40))).strftime("%m/%d/%Y"),
-            "follow_up": (dos + datetime.timedelta(weeks=rng.randint(2, 12))).strftime("%m/%d/%Y"),
-            "time": f"{rng.randint(8, 16):02d}:{rng.randrange(0, 60, 5):02d}",
-        }
+        self.words = _words(
+            rng,
+            dos,
+            level=self.level,
+            side=self.side,
+            pain_pre=self.pain_pre,
+            pain_post=self.pain_post,
+        )
 
     def date(self, low, high):
         return (self.dos - datetime.timedelta(days=self.rng.randint(low, high))).isoformat()
@@ -456,11 +468,9 @@ class _Writer:
         if key in self.scenario.fixed and kind not in ("choice", "multi_choice", "yes_no"):
             return {"value": _pick(self.rng, self.scenario.fixed[key])}
         if key == "diagnosis":
-            codes = self.rng.choice(self.scenario.diagnoses)
-            return {
-                "value": [{"code": c, "description": d} for c, d in codes],
-                "code_set": CODE_SET,
-            }
+            return diagnosis_answer(
+                tuple(dict.fromkeys(line["code"] for line in self.lines)), self.rng
+            )
         if key == "technique" and self.scenario.technique:
             return {"value": self.scenario.technique}
         if key == "pain_score_pre":
@@ -522,14 +532,25 @@ TYPICAL_WORDS = {
 }  # fmt: skip
 
 
-def typical_text(element) -> str:
-    """A plausible free-text answer for an element (no scenario needed)."""
+def diagnosis_answer(codes, rng) -> dict:
+    """The coded diagnosis of a demo note for these codes (checklists/diagnoses.py shape)."""
+    scenario = SCENARIOS.get(tuple(codes)) or SCENARIOS.get(tuple(codes)[:1]) or LUMBAR_FACET
+    chosen = rng.choice(scenario.diagnoses)
+    return {"value": [{"code": c, "description": d} for c, d in chosen], "code_set": CODE_SET}
+
+
+def typical_text(element, rng=None, dos=None) -> str:
+    """A plausible free-text answer for an element (no scenario needed); with a random
+    generator, one of the element's phrasings with figures of its own, so that notes of
+    different patients do not read word for word alike."""
     templates = TEXT.get(element["key"])
     if element["key"] == "indication":
         templates = LUMBAR_FACET.indications
     if not templates:
         return f"{element['label'].split('(')[0].strip()}: see the procedure record"
-    return templates[0].format(**TYPICAL_WORDS)
+    if rng is None:
+        return templates[0].format(**TYPICAL_WORDS)
+    return rng.choice(templates).format(**_words(rng, dos or datetime.date(2026, 1, 1)))
 
 
 def problem(rng):
