@@ -70,7 +70,11 @@ def _checks(codes: set[str], answers: dict):
 
     volume = number("neurolytic_volume")
     if volume is not None and SHP in codes and agent in PHENOL:
-        sides = 2 if _choice(answers, "procedure_side") == "bilateral" else 1
+        both = (
+            _choice(answers, "procedure_side") == "bilateral"
+            or _choice(answers, "needle_approach_shp") == "bilateral_posterior"
+        )
+        sides = 2 if both else 1
         if volume > 10 * sides:
             yield (
                 "neurolytic_volume",

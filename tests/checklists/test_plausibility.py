@@ -42,6 +42,8 @@ def test_the_boundaries_are_7_percent_and_10_ml_per_side(catalog):
     definitions = build_definitions(["64681"])
     assert check(definitions, phenol("7", volume="10")) == ()
     assert check(definitions, phenol("6", volume="20", side="bilateral")) == ()
+    bilateral_needles = {"needle_approach_shp": {"value": "bilateral_posterior"}}
+    assert check(definitions, phenol("6", volume="16") | bilateral_needles) == ()
     assert [w.key for w in check(definitions, phenol("7.1", volume="20.5", side="bilateral"))] == [
         "phenol_concentration",
         "neurolytic_volume",
