@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coding.problems import NOTICE, blocking, warnings
 from review.selectors import with_open_query_count
 
 from . import audit, services
 from .access import can_edit, get_note_for_user, readable_notes, require, require_reader
 from .canonical import content_hash
-from .coding_checks import blocking
 from .element_form import ElementForm
 from .forms import (
     AddendumForm,
@@ -293,16 +293,22 @@ def note_sign(request, pk):
         messages.info(request, "This note is already signed.")
         return redirect(note)
     reasons = services.signing_problems(note, request.user)
+    problems = services.coding_problems(note)
     form = SignForm(
         request.POST or None,
         user=request.user,
         request=request,
+        warnings=warnings(problems),
         initial={"version": note.version},
     )
     if request.method == "POST" and not reasons and form.is_valid():
         try:
             services.sign_note(
-                note, user=request.user, version=form.cleaned_data["version"], request=request
+                note,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                warning_reasons=form.warning_reasons(),
+                request=request,
             )
         except services.StaleVersion:
             messages.error(
@@ -316,7 +322,7 @@ def note_sign(request, pk):
                 request, "Note signed. It can no longer change; add an addendum for corrections."
             )
             return redirect(note)
-    result, problems = _panel(note)
+    result = services.completeness(note)
     return render(
         request,
         "checklists/note_sign.html",
@@ -325,6 +331,7 @@ def note_sign(request, pk):
             "form": form,
             "reasons": reasons,
             "result": result,
+            "notices": [p for p in problems if p.severity == NOTICE],
             "attestation": services.ATTESTATION,
             "sections": note_sections(note),
         },

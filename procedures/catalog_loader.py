@@ -13,6 +13,7 @@ CODE_SCALARS = (
     "title",
     "summary",
     *(name for name in CODE_FACTS if name not in ("addon_of", "sources")),
+    "billing",
     "active",
 )
 ELEMENT_SCALARS = (
@@ -145,6 +146,7 @@ def load_catalog(data) -> LoadReport:
             checksum=data.checksum,
             source_file=data.path,
             narratives=data.narratives,
+            claim_rules=data.claim_rules,
         )
         report.new_version = True
     return report

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists import services as notes
-from checklists.coding_checks import documented_side
 from checklists.completeness import applies
 from checklists.demo_values import TYPICAL, diagnosis_answer, typical_text
 from checklists.models import Patient
+from coding.sides import documented_side
 
 from . import services
 from .models import PatientCoverage, Payer, RulePack

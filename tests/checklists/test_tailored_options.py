@@ -6,11 +6,11 @@ import pytest
 from pypdf import PdfReader
 
 from checklists import services
-from checklists.coding_checks import documented_side
 from checklists.completeness import Gap, assess
 from checklists.element_form import ElementForm
 from checklists.pdf.render import render_checklist_pdf
 from checklists.snapshot import build_definitions
+from coding.sides import documented_side
 from interop.catalog_data import from_database
 from interop.questionnaire import questionnaire, snapshot_questionnaire
 from procedures.models import ProcedureCode
@@ -52,7 +52,8 @@ def test_a_superior_hypogastric_plexus_note_offers_only_its_own_options(catalog)
         "psychological",
         "other",
     ]
-    assert offered(definitions, "technique") == ["chemical"]
+    # The code's own techniques (the catalog's billing facts), nothing else.
+    assert offered(definitions, "technique") == ["chemical", "thermal_rf", "cooled_rf"]
     assert offered(definitions, "imaging_modality") == ["fluoroscopy", "ct", "ultrasound"]
 
 

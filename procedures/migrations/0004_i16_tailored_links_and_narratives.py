@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procedures', '0002_family_diagnostic_block'),
+        ('procedures', '0003_catalog_claim_rules'),
     ]
 
     operations = [
