@@ -8,11 +8,11 @@ addenda).
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from coding.for_note import claim_for_note
 from coding.problems import blocking, warnings
 from coding.scrub import scrub
 
-from . import audit
 from .canonical import content_hash
 from .completeness import applicable_elements, assess
 from .models import Addendum, CodeLine, Note, NoteGap
@@ -120,7 +120,9 @@ def create_note(
     _write_lines(note, lines)
     _store_results(note, lines)
     note.save()
-    audit.record("note.create", actor=clinician, note=note, request=request, codes=note.codes)
+    AuditEvent.objects.record(
+        "note.create", actor=clinician, note=note, request=request, codes=note.codes
+    )
     return note
 
 
@@ -163,7 +165,9 @@ def save_note(note, *, version, answers, lines=None, header=None, actor, request
     current.version += 1
     current.save()
     if changes["answers"] or len(changes) > 1:
-        audit.record("note.update", actor=actor, note=current, request=request, **changes)
+        AuditEvent.objects.record(
+            "note.update", actor=actor, note=current, request=request, **changes
+        )
     return current
 
 
@@ -226,7 +230,7 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
     current.version += 1
     current.content_hash = content_hash(current)
     current.save(allow_signing=True)
-    audit.record(
+    AuditEvent.objects.record(
         "note.sign",
         actor=user,
         note=current,
@@ -244,8 +248,8 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
         raise ValueError("Addenda are for signed notes; edit the draft instead.")
     addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)
     # Status is bookkeeping outside the signed content; the hash still covers the original.
-    Note.objects.filter(pk=current.pk).update(status=Note.Status.AMENDED)
-    audit.record(
+    Note.objects.filter(pk=current.pk).mark_amended()
+    AuditEvent.objects.record(
         "note.addendum",
         actor=author,
         note=current,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from checklists.demo import login_lines, seed_practice
 from checklists.models import Note
+from practice.demo import login_lines, seed_practice
 
 
 class Command(BaseCommand):
