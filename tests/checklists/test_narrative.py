@@ -275,3 +275,28 @@ def test_it_writes_a_diagnostic_block_note(catalog):
             "85 %, lasting 6 hours.",
         ),
     ]
+
+
+@pytest.mark.django_db
+def test_a_repeat_facet_rf_note_states_scale_and_sessions(catalog):
+    definitions = build_definitions(["64635"])
+    answers = {
+        "functional_scale_name": {"value": "odi"},
+        "functional_scale_score": {"value": "44"},
+        "rf_sessions_region_12mo": {"value": "1"},
+    }
+    assert text(procedure_description(definitions, answers, [])) == [
+        (
+            "Indication",
+            "Baseline Oswestry Disability Index (ODI) score: 44. RF sessions in this region in "
+            "the last 12 months, not counting today: 1.",
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_a_mortons_note_counts_the_injections_at_the_site(catalog):
+    answers = {"morton_series_number": {"value": "4"}, "site_injections_6mo": {"value": "4"}}
+    assert text(procedure_description(build_definitions(["64632"]), answers, [])) == [
+        ("Indication", "This is injection 4 of the series (4 at this site in the last 6 months).")
+    ]
