@@ -13,6 +13,7 @@ from procedures.catalog_file import CODE_FACTS
 from .terms import (
     CATALOG_SOURCE,
     CPT,
+    ELEMENT_CHOICES,
     ELEMENT_HELP,
     ELEMENT_SOURCE,
     HELP_LINK,
@@ -25,6 +26,7 @@ from .terms import (
     NA_GROUP_LINK,
     NA_LINK,
     NA_TEXT,
+    PAYER_HELP,
     PROCEDURE_CODE,
     REQUIREMENT,
     SECTION_LINK,
@@ -129,10 +131,12 @@ def question_item(element: dict, link: dict, elements: dict) -> dict:
     if link.get("condition"):
         item["enableWhen"] = enable_when(link["condition"], elements)
         item["enableBehavior"] = "any"
+    narrowed = link.get("choices") or []
     if element["choices"]:
         item["answerOption"] = [
             {"valueCoding": choice_coding(key, value, label)}
             for value, label in element["choices"]
+            if not narrowed or value in narrowed
         ]
 
     extensions = [{"url": REQUIREMENT, "valueCode": link["requirement"]}]
@@ -141,6 +145,22 @@ def question_item(element: dict, link: dict, elements: dict) -> dict:
     if link.get("why"):
         # The item shows this code's reason; the element's own help travels alongside.
         extensions.append({"url": ELEMENT_HELP, "valueString": element["help_text"]})
+    if narrowed:
+        # answerOption lists what this code offers; the element's full list travels alongside.
+        extensions += [
+            {"url": ELEMENT_CHOICES, "valueCoding": choice_coding(key, value, label)}
+            for value, label in element["choices"]
+        ]
+    for kind, text in (link.get("payer_help") or {}).items():
+        extensions.append(
+            {
+                "url": PAYER_HELP,
+                "extension": [
+                    {"url": "payerKind", "valueCode": kind},
+                    {"url": "help", "valueString": text},
+                ],
+            }
+        )
     if kind == "number":
         extensions.append({"url": UNIT_OPTION, "valueCoding": unit_coding(element["unit"])})
     elif kind == "percent":

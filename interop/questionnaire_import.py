@@ -32,6 +32,7 @@ from .questionnaire import ICD10CM_VALUE_SET
 from .terms import (
     CATALOG_SOURCE,
     CPT,
+    ELEMENT_CHOICES,
     ELEMENT_HELP,
     ELEMENT_SOURCE,
     MAX_QUANTITY,
@@ -39,6 +40,7 @@ from .terms import (
     MIN_QUANTITY,
     MIN_VALUE,
     NA_LINK,
+    PAYER_HELP,
     PROCEDURE_CODE,
     REQUIREMENT,
     SECTION_LINK,
@@ -392,6 +394,15 @@ def _element(
         "na_reasons": [r for r in na_reasons or [] if r],
         "choices": _choices(item, where) if input_type.endswith("choice") else [],
     }
+    offered = []
+    full = _extensions(item, ELEMENT_CHOICES)
+    if full and input_type.endswith("choice"):
+        # answerOption is what this code offers; the extension is the element's whole list.
+        offered = [value for value, _ in element["choices"]]
+        element["choices"] = [
+            [e["valueCoding"]["code"], e["valueCoding"].get("display") or e["valueCoding"]["code"]]
+            for e in full
+        ]
     requirement = _extension_value(item, REQUIREMENT) or (
         "required" if item.get("required") else "recommended"
     )
@@ -403,6 +414,8 @@ def _element(
         "condition": _condition(holder if holder is not None else item, where, known),
         "source": _extension_value(item, ELEMENT_SOURCE),
         "why": why,
+        "choices": offered,
+        "payer_help": _payer_help(item),
     }
     return element, link
 
@@ -471,6 +484,17 @@ def _section_entries(items: list[dict], known: set):
             yield _na_pair(item, following, where, known), following, None
             continue
         yield item, None, None
+
+
+def _payer_help(item: dict) -> dict[str, str]:
+    result = {}
+    for extension in _extensions(item, PAYER_HELP):
+        parts = {sub.get("url"): sub for sub in extension.get("extension") or []}
+        kind = (parts.get("payerKind") or {}).get("valueCode")
+        text = (parts.get("help") or {}).get("valueString")
+        if kind and text:
+            result[kind] = text
+    return result
 
 
 def catalog_entries(questionnaire: dict, current: CatalogData) -> Imported:
@@ -668,7 +692,8 @@ def validated(data: CatalogData, path: str) -> CatalogData:
         )
     except CatalogError as exc:
         raise QuestionnaireImportError(str(exc)) from exc
-    return replace(parsed, path=path)
+    # The family sentences are not in the entries: they stay those of the catalog in force.
+    return replace(parsed, path=path, narratives=data.narratives)
 
 
 @dataclass

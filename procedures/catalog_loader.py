@@ -148,6 +148,7 @@ def load_catalog(data) -> LoadReport:
             notice=data.notice,
             checksum=data.checksum,
             source_file=data.path,
+            narratives=data.narratives,
             claim_rules=data.claim_rules,
         )
         report.new_version = True
@@ -184,6 +185,10 @@ def _sync_links(code, links, elements, sources, report):
             "condition": parsed["condition"],
             "source": sources.get(parsed["source"]) if parsed["source"] else None,
             "why": plain(parsed["why"]),
+            "choices": plain_list(parsed.get("choices", [])),
+            "payer_help": {
+                kind: plain(text) for kind, text in parsed.get("payer_help", {}).items()
+            },
         }
         link = existing.pop(parsed["key"], None)
         label = f"{code.code}/{parsed['key']}"

@@ -297,7 +297,7 @@ REFUSALS = [
         lambda q: item(q, "images_stored").update(
             enableWhen=[{"question": "diagnosis", "operator": "=", "answerString": "x"}]
         ),
-        "(as catalog entries): code 64640, field 'elements[15].when.element': diagnosis is not "
+        "(as catalog entries): code 64640, field 'elements[21].when.element': diagnosis is not "
         "a choice or yes/no element",
     ),
 ]
