@@ -133,7 +133,7 @@ SCENARIOS = {
         fixed={"imaging_modality": ("ultrasound", "emg"), "toxin_product": "onabotulinumtoxinA"},
     ),
     ("64644",): Scenario(
-        diagnoses=((("G35", "Multiple sclerosis"),),),
+        diagnoses=((("G35.A", "Relapsing-remitting multiple sclerosis"),),),
         technique="chemodenervation",
         indications=(
             "Upper limb spasticity with a clenched fist and skin breakdown in the palm; "
