@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checklists', '0012_i17_signed_record_guards'),
+        ('checklists', '0013_i17_signature_format'),
     ]
 
     operations = [
