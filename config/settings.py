@@ -192,7 +192,12 @@ if SIGNED_PDF_STORAGE == "s3":
 else:
     SIGNED_PDFS = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.str("SIGNED_PDF_DIR", default=str(VAR_DIR / "signed-pdfs"))},
+        "OPTIONS": {
+            "location": env.str("SIGNED_PDF_DIR", default=str(VAR_DIR / "signed-pdfs")),
+            # PHI: the service account's alone, as config/private_files.py does for the rest.
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
