@@ -30,6 +30,13 @@ from tests.notes import complete_answers  # noqa: E402
 CODES = ("64681", "64640", "64632")
 
 
+def form_value(value):
+    """An answer as the note form takes it: coded diagnoses are ICD-10-CM codes, one a line."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "\n".join(item["code"] for item in value)
+    return value
+
+
 def prepare(clinicians, managers, password, patients):
     for role, names in (
         (CLINICIAN, [f"clin{i:02d}" for i in range(clinicians)]),
@@ -58,7 +65,7 @@ def prepare(clinicians, managers, password, patients):
     answers = {}
     for code in CODES:
         filled = complete_answers(build_definitions([code]), "chemical")
-        answers[code] = {key: answer["value"] for key, answer in filled.items()}
+        answers[code] = {key: form_value(answer["value"]) for key, answer in filled.items()}
     return {"patients": list(Patient.objects.values_list("pk", flat=True)), "answers": answers}
 
 
@@ -72,7 +79,7 @@ def verify(acknowledged: dict):
     notes = Note.objects.filter(pk__in=[int(pk) for pk in saved])
     mismatch = []
     for note in notes:
-        stored = {k: v["value"] for k, v in note.answers.items() if "value" in v}
+        stored = {k: form_value(v["value"]) for k, v in note.answers.items() if "value" in v}
         sent = saved[str(note.pk)]
         if note.is_signed:
             # Signing drops the answers whose condition no longer applies, and only those.

@@ -52,6 +52,13 @@ CODE = "64681"
 LINE = {"lines-0-code": CODE, "lines-0-units": "1", "lines-0-side": "", "lines-0-modifiers": ""}
 
 
+def form_value(value):
+    """An answer as the note form takes it: coded diagnoses are ICD-10-CM codes, one a line."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "\n".join(item["code"] for item in value)
+    return value
+
+
 def prepare(notes, patients):
     call_command("migrate", verbosity=0)
     call_command("load_catalog", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -70,7 +77,7 @@ def prepare(notes, patients):
     user.save()
     user.groups.add(Group.objects.get(name=CLINICIAN))
     answers = complete_answers(build_definitions([CODE]), "chemical")
-    return user, {key: answer["value"] for key, answer in answers.items()}
+    return user, {key: form_value(answer["value"]) for key, answer in answers.items()}
 
 
 def post_data(version, values, patient, day):
