@@ -211,14 +211,23 @@ def test_autosave_answers_with_the_live_completeness(clinician_client, clinician
     body = response.json()
     assert response.status_code == 200
     assert body["version"] == 2
-    assert body["required_done"] == 1
-    assert "Informed consent obtained and signed" not in [m["label"] for m in body["missing"]]
+    # The panel comes rendered by partials/panel.html; the page's script only inserts it.
+    panel = body["panel_html"]
+    assert 'id="completeness-panel"' in panel
+    assert "2 of 17 required" in panel  # consent, and the technique 64681 names
+    assert "Informed consent obtained and signed" not in panel
+    # The invalid pain score is listed as not saved and counted as missing, not stale.
+    assert "Not saved: correct this field" in panel
+    assert 'href="#el-pain_score_pre"' in panel
     assert body["errors"]["pain_score_pre"] == [
         "Select a valid choice. 12 is not one of the available choices."
     ]
     assert body["can_sign"] is False
     note.refresh_from_db()
-    assert note.answers == {"informed_consent": {"value": "yes"}}
+    assert note.answers == {
+        "informed_consent": {"value": "yes"},
+        "technique": {"value": "chemical"},
+    }
 
 
 def test_autosave_with_an_expired_session_says_so_in_json(client, clinician, patient):
@@ -284,7 +293,7 @@ def test_another_clinician_cannot_edit_the_note(client, clinician, other_clinici
     assert response.status_code == 403
     assert client.post(f"/notes/{note.pk}/autosave/", edit_post(note)).status_code == 403
     note.refresh_from_db()
-    assert note.answers == {} and note.version == 1
+    assert note.answers == {"technique": {"value": "chemical"}} and note.version == 1
 
 
 def test_the_note_list_shows_drafts_first_with_completeness(
