@@ -237,6 +237,13 @@
     drawSummary();
   }
 
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
   function drawErrors(errors) {
     form.querySelectorAll(".js-error").forEach(function (node) { node.remove(); });
     form.querySelectorAll(".is-invalid[data-js-invalid]").forEach(function (node) {
