@@ -6,7 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from procedures.models import DocumentationElement
+
 from .access import require
+from .audit_text import element_keys
 from .models import AuditEvent
 
 
@@ -15,6 +18,10 @@ def _date(value):
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+def element_labels(keys) -> dict[str, str]:
+    return dict(DocumentationElement.objects.filter(key__in=keys).values_list("key", "label"))
 
 
 @login_required
@@ -43,6 +50,7 @@ def audit_list(request):
     if filters["until"]:
         events = events.filter(at__date__lte=filters["until"])
     page = Paginator(events, 100).get_page(request.GET.get("page"))
+    labels = element_labels(element_keys(event.detail for event in page.object_list))
     actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
     query = request.GET.copy()
     query.pop("page", None)
@@ -55,5 +63,6 @@ def audit_list(request):
             "errors": errors,
             "actions": sorted(set(actions)),
             "query": query.urlencode(),
+            "labels": labels,
         },
     )

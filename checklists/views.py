@@ -373,6 +373,7 @@ def note_detail(request, pk):
     note = get_note_for_user(request, pk)
     result, problems = services.completeness(note), services.coding_problems(note)
     hash_ok = content_hash(note) == note.content_hash if note.is_signed else None
+    history = list(note.audit_events.select_related("actor")[:50])
     audit.record("note.view", actor=request.user, note=note, request=request)
     return render(
         request,
@@ -384,7 +385,8 @@ def note_detail(request, pk):
             "can_edit": can_edit(request.user, note),
             "hash_ok": hash_ok,
             "addenda": note.addenda.select_related("author"),
-            "history": note.audit_events.select_related("actor")[:50],
+            "history": history,
+            "labels": {e["key"]: e["label"] for e in note.definitions.get("elements", [])},
             # A signed note shows what was documented; a draft also shows its gaps.
             "sections": note_sections(note, include_undocumented=not note.is_signed),
         },

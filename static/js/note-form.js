@@ -24,8 +24,8 @@
         option.hidden = !match;
         if (match && !firstMatch) firstMatch = option;
       });
-      if (needle && firstMatch && patientSelect.selectedOptions[0] &&
-          patientSelect.selectedOptions[0].hidden) {
+      var selected = patientSelect.selectedOptions[0];
+      if (needle && firstMatch && (!selected || !selected.value || selected.hidden)) {
         patientSelect.value = firstMatch.value;
         loadSources();
       }
@@ -88,12 +88,21 @@
     var select = row.querySelector('select[name$="-code"]');
     select.value = code;
     narrowTechniques(row);
+    // One session, one technique as a rule: a further code (64636 after 64635) takes the
+    // technique already chosen on another line when it covers it; it can be changed.
+    var technique = row.querySelector('select[name$="-technique"]');
+    if (!technique.value) {
+      linesBox.querySelectorAll('select[name$="-technique"]').forEach(function (other) {
+        var option = technique.querySelector('option[value="' + other.value + '"]');
+        if (!technique.value && other !== technique && other.value && option && !option.disabled) {
+          technique.value = other.value;
+        }
+      });
+    }
     search.value = "";
     results.replaceChildren();
     select.dispatchEvent(new Event("change", { bubbles: true }));
-    var next = byCode[code] && byCode[code].techniques.length > 1 ?
-      row.querySelector('select[name$="-technique"]') : search;
-    next.focus();
+    (technique.value ? search : technique).focus();
   }
 
   function showResults() {
