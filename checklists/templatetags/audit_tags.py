@@ -1,7 +1,7 @@
 """{% audit_detail event labels %}: an audit event's detail in words (checklists.audit_text)."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from ..audit_text import describe
 
@@ -13,4 +13,4 @@ def audit_detail(event, labels):
     items = describe(event.detail, labels)
     return format_html_join(
         "; ", '<span class="text-body-secondary">{}</span> {}', ((n, t) for n, t in items)
-    ) or format_html("")
+    )
