@@ -65,6 +65,23 @@
     if (!technique.value && covered.length === 1) technique.value = covered[0];
   }
 
+  // The side chosen on a line brings its modifier (bilateral: 50, left: LT, right: RT)
+  // when the code takes it; the modifiers stay editable.
+  var SIDE_MODIFIERS = { bilateral: "50", left: "LT", right: "RT" };
+  function sideModifier(row) {
+    var code = row.querySelector('select[name$="-code"]');
+    var side = row.querySelector('select[name$="-side"]');
+    var field = row.querySelector('input[name$="-modifiers"]');
+    var allowed = (byCode[code.value] || {}).modifiers || [];
+    var wanted = SIDE_MODIFIERS[side.value];
+    var current = field.value.split(/[\s,;\/-]+/).filter(Boolean).filter(function (m) {
+      var upper = m.toUpperCase();
+      return ["50", "LT", "RT"].indexOf(upper) === -1;
+    });
+    if (wanted && allowed.indexOf(wanted) !== -1) current.unshift(wanted);
+    field.value = current.join(", ");
+  }
+
   function addLine() {
     var total = document.getElementById("id_lines-TOTAL_FORMS");
     var template = document.getElementById("code-line-template");
@@ -150,6 +167,9 @@
     linesBox.addEventListener("change", function (event) {
       if (event.target.name && /-code$/.test(event.target.name)) {
         narrowTechniques(event.target.closest(".code-line"));
+      }
+      if (event.target.name && /-side$/.test(event.target.name)) {
+        sideModifier(event.target.closest(".code-line"));
       }
     });
     linesBox.querySelectorAll(".code-line").forEach(narrowTechniques);
@@ -428,6 +448,11 @@
     var wrapper = document.getElementById("el-" + link.dataset.focus);
     if (!wrapper) return;
     event.preventDefault();
+    if (dock && dock.classList.contains("is-expanded")) {
+      // The docked panel covers the lower screen: fold it so the field shows.
+      dock.classList.remove("is-expanded");
+      toggle.setAttribute("aria-expanded", "false");
+    }
     wrapper.scrollIntoView({ block: "center" });
     var input = wrapper.querySelector("input:not([type=hidden]), select, textarea");
     if (input) input.focus({ preventScroll: true });
