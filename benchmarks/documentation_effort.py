@@ -8,9 +8,9 @@ Drives Debian's chromium (Playwright) like a clinician, from "New note" on the n
 signed note, on a scratch SQLite database seeded with synthetic patients and, for the repeat
 case, their earlier signed notes. Per case it prints the actions (clicks, selections, typed
 fields), the Tab stops from the first field of each form to its submit button ("Start
-note", "Save and sign…"), and a floor measured in the same run: the fewest actions any UI could need,
-one per required element the clinician still had to answer when the checklist opened, plus
-the fixed steps (New note, patient, start, Save and sign, password, Sign note).
+note", "Save and sign…"), and a floor measured in the same run: the fewest actions any UI
+could need, one per required element the clinician still had to answer when the checklist
+opened, plus the fixed steps (New note, patient, start, Save and sign, password, Sign note).
 
 Only required elements are answered, with the first plausible choice: the benchmark measures
 the path to a signable note, not a model note. Nothing is answered for the clinician that the
@@ -236,9 +236,7 @@ def answer(tab, key, prefer):
         tab.type(f"[name='{key}']", value or f"Synthetic {label[:60]}.")
 
 
-def start_new_note(
-    tab, patient, codes=(), sides=None, sites=None, technique=None, modifiers=None
-):
+def start_new_note(tab, patient, codes=(), sides=None, sites=None, technique=None, modifiers=None):
     page = tab.page
     page.goto(tab.base + "/notes/")
     tab.click("text=New note")

@@ -56,7 +56,7 @@ def test_the_blocked_signing_page_links_each_missing_field(clinician_client, cli
     note = make_note(clinician, patient, "64681")
     page = clinician_client.get(f"/notes/{note.pk}/sign/").content.decode()
     assert (
-        f'<li><a href="/notes/{note.pk}/edit/#el-informed_consent">'
+        f'<li><a class="alert-link" href="/notes/{note.pk}/edit/#el-informed_consent">'
         "Informed consent obtained and signed</a></li>" in page
     )
     assert page.count(f'href="/notes/{note.pk}/edit/#el-') == note.required_missing
