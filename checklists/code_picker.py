@@ -68,6 +68,7 @@ def picker_entries() -> list[dict]:
                 "region": region,
                 "techniques": list(code.techniques),
                 "needs_side": code.needs_side,
+                "modifiers": list(code.modifiers),
                 "site_label": code.site_label,
                 "search": " ".join([code.code, code.title, code.summary, region, words]).lower(),
             }
