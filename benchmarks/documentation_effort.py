@@ -94,8 +94,6 @@ def _signed_history_note(clinician, patient, lines, days_ago, prefer=None):
             if element["key"] not in answers and applies(element, answers):
                 answers[element["key"]] = {"value": _answer_for(element, prefer)}
     note = services.save_note(note, version=note.version, answers=answers, actor=clinician)
-    note.copied = {}
-    note.save()
     return services.sign_note(note, user=clinician, version=note.version)
 
 
@@ -399,6 +397,7 @@ def screenshots(browser, base, folder: Path, patients):
         lines=start.lines,
         answers=start.answers,
         copied=start.copied,
+        from_history=True,
     )
     folder.mkdir(parents=True, exist_ok=True)
     for width in (1280, 768):

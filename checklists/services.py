@@ -143,24 +143,28 @@ def create_note(
     lines,
     answers=None,
     copied=None,
+    from_history=False,
     request=None,
     **audit_detail,
 ) -> Note:
-    """A new draft. `answers` and `copied` ({key: where from}) come from copy-forward; the
-    patient's history fills what it can, marked as copied too, and nothing else is set."""
+    """A new draft. `answers` and `copied` ({key: where from}) come from copy-forward; with
+    `from_history` the patient's earlier signed notes fill what they can, marked as copied
+    too (the new-note page asks for it). Nothing else is set."""
     codes = [line["code"] for line in lines]
     definitions = build_definitions(codes)
     lines = with_code_techniques(lines, definitions)
     keys = {e["key"] for e in definitions["elements"]}
     answers = {k: v for k, v in (answers or {}).items() if k in keys}
     copied = {k: v for k, v in (copied or {}).items() if k in answers}
-    found = history_prefill.prefill(
-        element_keys=keys,
-        codes=codes,
-        sites=[line.get("site", "") for line in lines],
-        date=date_of_service,
-        past=history_prefill.past_notes(patient.pk),
-    )
+    found = {}
+    if from_history:
+        found = history_prefill.prefill(
+            element_keys=keys,
+            codes=codes,
+            sites=[line.get("site", "") for line in lines],
+            date=date_of_service,
+            past=history_prefill.past_notes(patient.pk),
+        )
     for key, (answer, source) in found.items():
         if key not in answers:
             answers[key] = answer

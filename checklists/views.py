@@ -91,6 +91,7 @@ def note_new(request):
                 lines=start.lines,
                 answers=start.answers,
                 copied=start.copied,
+                from_history=True,
                 request=request,
                 **start.audit,
             )

@@ -81,8 +81,6 @@ def earlier_rf(clinician, patient):
         complete=True,
         answers={"procedure_side": {"value": "right"}, "technique": {"value": "thermal_rf"}},
     )
-    note.copied = {}
-    note.save()
     return sign(note, clinician)
 
 
@@ -263,6 +261,7 @@ def test_the_cloned_text_check_still_sees_copied_text(clinician, patient, earlie
         lines=start.lines,
         answers=start.answers,
         copied=start.copied,
+        from_history=True,
     )
     found = [c for c in possibly_cloned(Note.objects.all()) if c.element_key == "indication"]
     assert [(c.patients, c.notes) for c in found] == [(2, 3)]

@@ -99,8 +99,6 @@ def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_wo
         complete=True,
         answers={"procedure_side": {"value": "right"}, "technique": {"value": "thermal_rf"}},
     )
-    earlier.copied = {}
-    earlier.save()
     sign(earlier, clinician)
     tab = open_session("copy-forward")
     tab.sign_in("casey")
