@@ -1,5 +1,7 @@
 """Clinician pages: note list, new note, edit with autosave, read view, sign, addenda."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -120,7 +122,7 @@ def note_new(request):
         {
             "header": header,
             "lines": lines,
-            "picker": picker_entries(),
+            "picker": json.dumps(picker_entries()),
             "favourites": request.user.favourites.all(),
             "sources": copy_sources.last_notes(request.user, patient_id),
         },
@@ -298,7 +300,7 @@ def note_edit(request, pk):
             "header": header,
             "lines": lines,
             "form": elements,
-            "picker": picker_entries(),
+            "picker": json.dumps(picker_entries()),
             "conflict": conflict,
             "form_version": note.version,
             **_panel_context(note, elements),

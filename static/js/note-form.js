@@ -43,8 +43,9 @@
   if (patientSelect) patientSelect.addEventListener("change", loadSources);
 
   // --- The code picker and the code lines. ---------------------------------------------
-  var pickerData = document.getElementById("code-picker-data");
-  var codes = pickerData ? JSON.parse(pickerData.textContent) : [];
+  // The codes come in a data attribute: no inline script, even JSON (strict CSP).
+  var picker = document.getElementById("code-picker");
+  var codes = picker ? JSON.parse(picker.dataset.codes) : [];
   var byCode = {};
   codes.forEach(function (entry) { byCode[entry.code] = entry; });
   var linesBox = document.getElementById("code-lines");

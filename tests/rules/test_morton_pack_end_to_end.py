@@ -41,7 +41,11 @@ def test_the_fourth_injection_at_a_site_in_6_months_needs_a_reason(clinician, me
         clinician,
         medicare_patient,
         DOS,
-        {"repeat_injection_justification": "Relief grows with each injection; plan 5 in total."},
+        {
+            # The reason is asked (and kept at signing) once the count is above 3.
+            "site_injections_6mo": "4",
+            "repeat_injection_justification": "Relief grows with each injection; plan 5 in total.",
+        },
     )
     # Same day as the fourth: still the fourth session, but now with its reason.
     assert state(justified) == "ready"
