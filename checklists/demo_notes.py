@@ -12,10 +12,13 @@ from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from coding.claim import build
+from coding.problems import blocking
+from coding.scrub import scrub
+from coding.sides import side_answer_for
 from procedures.models import ProcedureCode
 
 from .canonical import content_hash
-from .coding_checks import blocking, check_lines, side_answer_for
 from .completeness import applicable_elements, assess
 from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
 from .roles import CLINICIAN
@@ -134,7 +137,13 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                 ]
                 answers = _answers(definitions, codes, rng, fill, side_answer_for(lines))
                 result = assess(definitions["elements"], answers)
-                problems = blocking(check_lines(lines, definitions["codes"], answers))
+                claim = build(
+                    lines,
+                    definitions["codes"],
+                    rules=definitions["claim_rules"],
+                    answers=answers,
+                )
+                problems = blocking(scrub(claim))
                 signable = result.is_complete and not problems
                 clinician = rng.choice(clinicians)
                 dos = today - datetime.timedelta(days=rng.randint(0, 365))

@@ -183,10 +183,25 @@ class SignForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, request, **kwargs):
+    def __init__(self, *args, user, request, warnings=(), **kwargs):
         self.user = user
         self.request = request
+        self.warnings = list(warnings)
         super().__init__(*args, **kwargs)
+        # One line per coding warning: why this claim is right anyway (printed on the PDF).
+        for problem in self.warnings:
+            self.fields[f"reason_{problem.key}"] = forms.CharField(
+                label=f"Why sign despite: {problem.message}",
+                max_length=200,
+                help_text=problem.fix,
+                error_messages={"required": "Give a one-line reason, or correct the note."},
+            )
+        if self.warnings:
+            # The password is asked last, after the reasons.
+            self.order_fields([f"reason_{p.key}" for p in self.warnings] + ["password"])
+
+    def warning_reasons(self) -> dict[str, str]:
+        return {p.key: self.cleaned_data.get(f"reason_{p.key}", "") for p in self.warnings}
 
     def clean_password(self):
         password = self.cleaned_data["password"]

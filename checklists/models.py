@@ -182,6 +182,12 @@ class Note(models.Model):
         related_name="+",
     )
     attestation = models.TextField(blank=True)
+    # Coding warnings the clinician signed despite, each with the one-line reason given
+    # ([{"message", "fix", "rule", "reason"}]): printed on the PDF, counted on the dashboard.
+    coding_overrides = models.JSONField(default=list, blank=True)
+    coding_warnings_signed = models.PositiveSmallIntegerField(
+        default=0, help_text="how many coding warnings were signed with a reason"
+    )
     content_hash = models.CharField("content SHA-256", max_length=64, blank=True)
 
     # Each element's status after the last save ("documented", "not applicable: <reason>",

@@ -8,9 +8,12 @@ addenda).
 from django.db import transaction
 from django.utils import timezone
 
+from coding.for_note import claim_for_note
+from coding.problems import blocking, warnings
+from coding.scrub import scrub
+
 from . import audit, history_prefill
 from .canonical import content_hash
-from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
 from .copy_forward import confirm_section, still_unconfirmed, unconfirmed_by_section
 from .models import Addendum, CodeLine, Note, NoteGap
@@ -55,8 +58,9 @@ def line_dicts(note) -> list[dict]:
 
 
 def coding_problems(note, lines=None):
+    """Every problem the claim scrubber finds on the note's date of service (coding/)."""
     lines = line_dicts(note) if lines is None else lines
-    return check_lines(lines, note.definitions.get("codes", {}), note.answers or {})
+    return scrub(claim_for_note(note, lines))
 
 
 def completeness(note):
@@ -254,24 +258,46 @@ def save_note(
     return current
 
 
-def other_signing_problems(note, user) -> list[str]:
-    """What stops signing besides missing elements and unconfirmed copies."""
+def unexplained_warnings(problems, reasons: dict) -> list:
+    """The warnings no one-line reason was given for."""
+    return [p for p in warnings(problems) if not (reasons.get(p.key) or "").strip()]
+
+
+def _who_and_state(note, user) -> list[str]:
     reasons = []
     if note.is_signed:
         reasons.append("This note is already signed.")
     if note.clinician_id != user.pk:
         reasons.append("Only the performing clinician can sign this note.")
-    for problem in blocking(coding_problems(note)):
-        reasons.append(f"{problem.message} {problem.fix}")
     return reasons
 
 
-def signing_problems(note, user) -> list[str]:
-    reasons = other_signing_problems(note, user)
+def _coding(note, warning_reasons) -> list[str]:
+    reasons = []
+    problems = coding_problems(note)
+    for problem in blocking(problems):
+        reasons.append(f"{problem.message} {problem.fix}")
+    if warning_reasons is not None:
+        for problem in unexplained_warnings(problems, warning_reasons):
+            reasons.append(f"Give a reason to sign despite the coding warning: {problem.message}")
+    return reasons
+
+
+def other_signing_problems(note, user, warning_reasons: dict | None = None) -> list[str]:
+    """What stops signing besides missing elements and unconfirmed copies (which the sign
+    page lists as links to their fields)."""
+    return _who_and_state(note, user) + _coding(note, warning_reasons)
+
+
+def signing_problems(note, user, warning_reasons: dict | None = None) -> list[str]:
+    """Why the note cannot be signed. With `warning_reasons` (the signing form's), a warning
+    without a reason counts too; without, only what no reason can fix."""
+    reasons = _who_and_state(note, user)
     result = completeness(note)
     if not result.is_complete:
         names = ", ".join(g.label for g in result.missing_required)
         reasons.append(f"Required elements missing: {names}.")
+    reasons += _coding(note, warning_reasons)
     unconfirmed = unconfirmed_by_section(note.copied or {}, note.definitions.get("elements", []))
     if unconfirmed:
         names = ", ".join(f"{label} ({len(items)})" for _, label, items in unconfirmed)
@@ -280,13 +306,26 @@ def signing_problems(note, user) -> list[str]:
 
 
 @transaction.atomic
-def sign_note(note, *, user, version, request=None) -> Note:
+def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Note:
+    """Sign the note. Each coding warning needs a one-line reason in `warning_reasons`
+    (keyed by the problem's key); the reasons are kept on the note and print on the PDF."""
     current = _locked(note)
     if current.version != version and not current.is_signed:
         raise StaleVersion(current)
-    reasons = signing_problems(current, user)
+    warning_reasons = warning_reasons or {}
+    reasons = signing_problems(current, user, warning_reasons)
     if reasons:
         raise SigningRefused(reasons)
+    current.coding_overrides = [
+        {
+            "message": p.message,
+            "fix": p.fix,
+            "rule": p.rule,
+            "reason": " ".join(warning_reasons[p.key].split())[:200],
+        }
+        for p in warnings(coding_problems(current))
+    ]
+    current.coding_warnings_signed = len(current.coding_overrides)
     # What no longer applies (e.g. phenol fields after switching to RF) is not signed.
     applicable = {
         e["key"] for e in applicable_elements(current.definitions["elements"], current.answers)
@@ -300,7 +339,12 @@ def sign_note(note, *, user, version, request=None) -> Note:
     current.content_hash = content_hash(current)
     current.save(allow_signing=True)
     audit.record(
-        "note.sign", actor=user, note=current, request=request, sha256=current.content_hash
+        "note.sign",
+        actor=user,
+        note=current,
+        request=request,
+        sha256=current.content_hash,
+        coding_warnings_signed=[[o["message"], o["reason"]] for o in current.coding_overrides],
     )
     return current
 

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from coding.problems import NOTICE, blocking, warnings
 from review.selectors import with_open_query_count
 
 from . import audit, copy_sources, services
 from .access import can_edit, get_note_for_user, readable_notes, require, require_reader
 from .canonical import content_hash
 from .code_picker import picker_entries
-from .coding_checks import blocking
 from .completeness import assess
 from .copy_forward import SECTION_LABELS, unconfirmed_by_section
 from .element_form import NA_SUFFIX, ElementForm
@@ -404,16 +404,22 @@ def note_sign(request, pk):
         messages.info(request, "This note is already signed.")
         return redirect(note)
     reasons = services.signing_problems(note, request.user)
+    problems = services.coding_problems(note)
     form = SignForm(
         request.POST or None,
         user=request.user,
         request=request,
+        warnings=warnings(problems),
         initial={"version": note.version},
     )
     if request.method == "POST" and not reasons and form.is_valid():
         try:
             services.sign_note(
-                note, user=request.user, version=form.cleaned_data["version"], request=request
+                note,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                warning_reasons=form.warning_reasons(),
+                request=request,
             )
         except services.StaleVersion:
             messages.error(
@@ -440,6 +446,7 @@ def note_sign(request, pk):
             "unconfirmed": unconfirmed_by_section(
                 note.copied or {}, note.definitions.get("elements", [])
             ),
+            "notices": [p for p in problems if p.severity == NOTICE],
             "attestation": services.ATTESTATION,
             "sections": note_sections(note),
         },

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists import services as notes
-from checklists.coding_checks import documented_side
 from checklists.completeness import applies
 from checklists.models import Patient
+from coding.sides import documented_side
 
 from . import services
 from .models import PatientCoverage, Payer, RulePack

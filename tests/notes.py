@@ -3,8 +3,8 @@
 import datetime
 
 from checklists import services
-from checklists.coding_checks import documented_side
 from checklists.element_form import to_answer_value
+from coding.sides import documented_side
 
 DOS = datetime.date(2026, 11, 2)
 
@@ -71,12 +71,14 @@ def complete_answers(definitions, technique, overrides=None):
     return answers
 
 
-def make_note(clinician, patient, kind="64681", *, lines=None, complete=False, answers=None):
+def make_note(
+    clinician, patient, kind="64681", *, lines=None, complete=False, answers=None, day=DOS
+):
     lines = lines or LINES[kind]
     note = services.create_note(
         clinician=clinician,
         patient=patient,
-        date_of_service=DOS,
+        date_of_service=day,
         place_of_service="22",
         lines=lines,
     )

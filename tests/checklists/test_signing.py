@@ -35,7 +35,7 @@ def test_signing_is_refused_while_a_coding_check_fails(clinician_client, clinici
         f"/notes/{note.pk}/sign/", {"password": PASSWORD, "version": note.version}
     )
     assert response.status_code == 422
-    assert "64640 is billed per nerve: 2 units but 1 named." in response.text
+    assert "64640 is billed per nerve: 2 units but 1 named (one nerve)." in response.text
     assert Note.objects.get(pk=note.pk).status == "draft"
 
 

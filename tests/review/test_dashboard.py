@@ -9,7 +9,7 @@ from django.utils import timezone
 from checklists.models import Note
 from review import queries, selectors
 from review.filters import NoteFilter
-from tests.notes import make_note, sign
+from tests.notes import DOS, make_note, sign
 
 from .helpers import clone_notes, make_note_missing, required_keys
 
@@ -73,7 +73,9 @@ def test_it_filters_by_place_of_service(clinician, patient, catalog):
 def test_it_filters_by_status(clinician, patient, catalog):
     draft = make_note(clinician, patient)
     signed = sign(make_note(clinician, patient, complete=True), clinician)
-    amended = sign(make_note(clinician, patient, complete=True), clinician)
+    # Another session: two 64681 on one date of service are one unit too many.
+    later = make_note(clinician, patient, complete=True, day=DOS + datetime.timedelta(days=14))
+    amended = sign(later, clinician)
     Note.objects.filter(pk=amended.pk).update(status=Note.Status.AMENDED)
     assert _filtered(status="draft") == {draft.pk}
     assert _filtered(status="signed") == {signed.pk}

@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 
 from checklists import services
-from checklists.coding_checks import documented_side
+from coding.sides import documented_side
 from rules.engine import run_rule
 from rules.facts import Line, NoteFacts
 from rules.pack_file import parse_pack

@@ -37,6 +37,12 @@ def test_the_fourth_injection_at_a_site_in_6_months_needs_a_reason(clinician, me
         injection(clinician, medicare_patient, days_before(days))
     fourth = injection(clinician, medicare_patient, DOS)
     assert state(first) == "ready" and state(fourth) == "not_ready"
+
+
+def test_the_fourth_injection_with_its_reason_is_claim_ready(clinician, medicare_patient):
+    injection(clinician, medicare_patient, add_months(DOS, -6) + datetime.timedelta(days=1))
+    for days in (90, 45):
+        injection(clinician, medicare_patient, days_before(days))
     justified = injection(
         clinician,
         medicare_patient,
@@ -47,7 +53,6 @@ def test_the_fourth_injection_at_a_site_in_6_months_needs_a_reason(clinician, me
             "repeat_injection_justification": "Relief grows with each injection; plan 5 in total.",
         },
     )
-    # Same day as the fourth: still the fourth session, but now with its reason.
     assert state(justified) == "ready"
 
 
