@@ -75,7 +75,12 @@ def test_the_picker_adds_lines_with_their_technique_and_side_modifier(e2e_world,
 
 
 def test_changing_the_code_rebuilds_the_checklist_without_saving(e2e_world, open_session):
-    note = make_note(e2e_world["casey"], e2e_world["patient"], "64681")
+    note = make_note(
+        e2e_world["casey"],
+        e2e_world["patient"],
+        "64681",
+        answers={"technique": {"value": "chemical"}},
+    )
     tab = open_session("rebuild")
     tab.sign_in("casey")
     tab.goto(f"/notes/{note.pk}/edit/")
