@@ -100,13 +100,12 @@ def _signed_history_note(clinician, patient, lines, days_ago, prefer=None):
 def seed():
     from django.contrib.auth.models import Group, User
 
-    from checklists.models import Patient, Practice
-    from checklists.roles import CLINICIAN
+    from practice.models import Patient, Practice
+    from practice.roles import CLINICIAN
 
-    practice = Practice.objects.create(name="Benchmark Pain Clinic (synthetic)")
-    if hasattr(practice, "default_place_of_service"):
-        practice.default_place_of_service = "22"
-        practice.save()
+    Practice.objects.create(
+        name="Benchmark Pain Clinic (synthetic)", default_place_of_service="22"
+    )
     user = User.objects.create_user(
         "bench.clinician", "bench@example.test", PASSWORD, first_name="Bench", last_name="Doc"
     )

@@ -19,9 +19,10 @@ class NoteHeaderForm(forms.ModelForm):
         fields = ["patient", "date_of_service", "place_of_service"]
         widgets = {"date_of_service": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = Patient.objects.order_by("last_name", "first_name")
+        patients = Patient.objects.readable_by(user) if user is not None else Patient.objects
+        self.fields["patient"].queryset = patients.order_by("last_name", "first_name")
         self.fields["patient"].label_from_instance = lambda p: (
             f"{p.last_name}, {p.first_name} · DOB {p.date_of_birth:%m/%d/%Y} · MRN {p.mrn}"
         )

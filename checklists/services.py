@@ -8,11 +8,12 @@ addenda).
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from coding.for_note import claim_for_note
 from coding.problems import blocking, warnings
 from coding.scrub import scrub
 
-from . import audit, history_prefill
+from . import history_prefill
 from .canonical import content_hash
 from .completeness import applicable_elements, assess
 from .copy_forward import confirm_section, still_unconfirmed, unconfirmed_by_section
@@ -187,7 +188,7 @@ def create_note(
     _write_lines(note, lines)
     _store_results(note, lines)
     note.save()
-    audit.record(
+    AuditEvent.objects.record(
         "note.create",
         actor=clinician,
         note=note,
@@ -254,7 +255,9 @@ def save_note(
     current.version += 1
     current.save()
     if changes["answers"] or len(changes) > 1:
-        audit.record("note.update", actor=actor, note=current, request=request, **changes)
+        AuditEvent.objects.record(
+            "note.update", actor=actor, note=current, request=request, **changes
+        )
     return current
 
 
@@ -338,7 +341,7 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
     current.version += 1
     current.content_hash = content_hash(current)
     current.save(allow_signing=True)
-    audit.record(
+    AuditEvent.objects.record(
         "note.sign",
         actor=user,
         note=current,
@@ -356,8 +359,8 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
         raise ValueError("Addenda are for signed notes; edit the draft instead.")
     addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)
     # Status is bookkeeping outside the signed content; the hash still covers the original.
-    Note.objects.filter(pk=current.pk).update(status=Note.Status.AMENDED)
-    audit.record(
+    Note.objects.filter(pk=current.pk).mark_amended()
+    AuditEvent.objects.record(
         "note.addendum",
         actor=author,
         note=current,

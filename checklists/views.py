@@ -13,11 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
 from coding.problems import NOTICE, blocking, warnings
+from practice.access import require, require_reader
+from practice.models import Practice
 from review.selectors import with_open_query_count
 
-from . import audit, copy_sources, services
-from .access import can_edit, get_note_for_user, readable_notes, require, require_reader
+from . import copy_sources, services
+from .access import can_edit, get_note_for_user, readable_notes
 from .canonical import content_hash
 from .code_picker import picker_entries
 from .completeness import assess
@@ -31,7 +34,7 @@ from .forms import (
     SignForm,
     line_initial,
 )
-from .models import CodeLine, Note, Practice
+from .models import CodeLine, Note
 from .presentation import note_sections
 
 
@@ -68,14 +71,14 @@ def note_list(request):
 
 
 def _default_place_of_service():
-    return getattr(Practice.current(), "default_place_of_service", "") or None
+    return Practice.current().default_place_of_service or None
 
 
 @login_required
 def note_new(request):
     require(request.user, "checklists.add_note", "Your role does not create notes.")
     if request.method == "POST":
-        header = NoteHeaderForm(request.POST, prefix="header")
+        header = NoteHeaderForm(request.POST, prefix="header", user=request.user)
         lines = CodeLineFormSet(request.POST, prefix="lines")
         source = None
         if "from_note" in request.POST or "from_favourite" in request.POST:
@@ -113,6 +116,7 @@ def note_new(request):
                 "patient": request.GET.get("patient"),
                 "place_of_service": _default_place_of_service(),
             },
+            user=request.user,
         )
         lines = CodeLineFormSet(prefix="lines", initial=[{"units": 1}])
     patient_id = header["patient"].value()
@@ -149,7 +153,7 @@ def favourite_new(request, pk):
         messages.error(request, "Name the favourite, e.g. “My usual lumbar RF”.")
         return redirect("checklists:note-edit", note.pk)
     favourite = copy_sources.save_favourite(note, name=name, clinician=request.user)
-    audit.record(
+    AuditEvent.objects.record(
         "favourite.save",
         actor=request.user,
         note=note,
@@ -377,7 +381,7 @@ def note_detail(request, pk):
     result, problems = services.completeness(note), services.coding_problems(note)
     hash_ok = content_hash(note) == note.content_hash if note.is_signed else None
     history = list(note.audit_events.select_related("actor")[:50])
-    audit.record("note.view", actor=request.user, note=note, request=request)
+    AuditEvent.objects.record("note.view", actor=request.user, note=note, request=request)
     return render(
         request,
         "checklists/note_detail.html",
@@ -477,7 +481,7 @@ def addendum_new(request, pk):
 
 @login_required
 def patient_new(request):
-    require(request.user, "checklists.add_patient", "Your role does not add patients.")
+    require(request.user, "practice.add_patient", "Your role does not add patients.")
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         patient = form.save()

@@ -1,6 +1,6 @@
 """Audit details in words, on the trail and the note's history."""
 
-from checklists.audit_text import describe
+from audit.text import describe
 from tests.checklists.test_note_pages import edit_post
 from tests.notes import make_note
 

@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 
+from audit.models import AuditEvent
 from checklists import copy_sources, services
 from checklists.copy_forward import confirm_section, copy_answers, still_unconfirmed
-from checklists.models import AuditEvent, Favourite, Note, Patient
+from checklists.models import Favourite, Note
+from practice.models import Patient
 from review.selectors import possibly_cloned
 from tests.checklists.test_note_pages import edit_post
 from tests.notes import make_note, sign

@@ -7,6 +7,8 @@ issue's examples (issue 14) are all among them. Each row cites where its rule co
 """
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 
@@ -899,3 +901,19 @@ def test_a_note_dated_outside_the_catalogs_cpt_year_gets_a_notice():
             "Check each code against your 2026 CPT book before billing.",
         )
     ]
+
+
+GOLDEN = Path(__file__).parent / "golden" / "scenario_problems.json"
+
+
+def test_every_problem_word_for_word():
+    """Each scenario's problems with their message and fix, as reviewed and frozen in
+    golden/scenario_problems.json: a change of wording is a visible diff there."""
+    expected = json.loads(GOLDEN.read_text())
+    found = {
+        name: [
+            [p.severity, p.line, p.field, p.message, p.fix] for p in scrub(claim(lines, answers))
+        ]
+        for name, lines, answers, _, _ in SCENARIOS
+    }
+    assert found == expected

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from checklists.models import Note
-from checklists.roles import CATALOG_ADMIN
+from practice.roles import CATALOG_ADMIN
 from review.queries import open_query
 from tests.e2e.conftest import PASSWORD
 from tests.notes import make_note, sign

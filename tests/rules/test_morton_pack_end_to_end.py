@@ -2,7 +2,7 @@
 
 import datetime
 
-from checklists.models import Patient
+from practice.models import Patient
 from rules.checks import add_months
 from rules.models import NoteRuleStatus
 from rules.services import set_coverage

@@ -3,14 +3,14 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from procedures.models import DocumentationElement
 
-from .access import require
-from .audit_text import element_keys
 from .models import AuditEvent
+from .text import element_keys
 
 
 def _date(value):
@@ -25,8 +25,9 @@ def element_labels(keys) -> dict[str, str]:
 
 
 @login_required
-def audit_list(request):
-    require(request.user, "checklists.view_auditevent", "Only managers read the audit trail.")
+def event_list(request):
+    if not request.user.has_perm("audit.view_auditevent"):
+        raise PermissionDenied("Only managers read the audit trail.")
     events = AuditEvent.objects.select_related("actor").order_by("-pk")
     filters = {
         "note": request.GET.get("note", "").strip(),
@@ -56,7 +57,7 @@ def audit_list(request):
     query.pop("page", None)
     return render(
         request,
-        "checklists/audit_list.html",
+        "audit/event_list.html",
         {
             "page": page,
             "filters": filters,

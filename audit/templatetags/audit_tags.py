@@ -1,9 +1,9 @@
-"""{% audit_detail event labels %}: an audit event's detail in words (checklists.audit_text)."""
+"""{% audit_detail event labels %}: an audit event's detail in words (audit.text)."""
 
 from django import template
 from django.utils.html import format_html_join
 
-from ..audit_text import describe
+from ..text import describe
 
 register = template.Library()
 
