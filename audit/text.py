@@ -65,9 +65,8 @@ def describe(detail: dict, labels: dict[str, str]) -> list[tuple[str, str]]:
         if key == "answers" and isinstance(value, dict):
             for element, change in value.items():
                 old, new = change if isinstance(change, list) and len(change) == 2 else ({}, {})
-                described.append(
-                    (labels.get(element, element), f"{answer_text(old)} → {answer_text(new)}")
-                )
+                name = labels.get(element) or element.replace("_", " ").capitalize()
+                described.append((name, f"{answer_text(old)} → {answer_text(new)}"))
         elif key == "lines" and isinstance(value, list) and len(value) == 2:
             old, new = value
             described.append(
@@ -82,13 +81,3 @@ def describe(detail: dict, labels: dict[str, str]) -> list[tuple[str, str]]:
         else:
             described.append((name, _value(value, labels)))
     return described
-
-
-def element_keys(details) -> set[str]:
-    """The element keys the details name, to read their labels in one query."""
-    keys = set()
-    for detail in details:
-        keys |= set((detail or {}).get("answers", {}) or {})
-        for key in ("prefilled", "confirmed"):
-            keys |= {k for k in (detail or {}).get(key, []) or [] if isinstance(k, str)}
-    return keys

@@ -24,7 +24,7 @@ def test_an_update_reads_as_changes_by_label():
     assert describe(detail, LABELS) == [
         ("Diagnosis", "— → “M47.816 Lumbar spondylosis”"),
         ("Complications", "“none” → “vasovagal, dizziness”"),
-        ("sedation_level", "“none” → not applicable: “Not given”"),
+        ("Sedation level", "“none” → not applicable: “Not given”"),
         ("Code lines", "64635 RT right L4-L5 → 64635 50 bilateral L4-L5"),
         ("Place of service", "11 → 22"),
         ("Copies confirmed", "Diagnosis, technique"),
@@ -49,7 +49,10 @@ def test_the_trail_page_shows_no_python_dict_text(manager_client, clinician, pat
     doctor.post(f"/notes/{note.pk}/edit/", edit_post(note, {"diagnosis": {"value": "C56.9"}}))
     page = manager_client.get("/audit/").content.decode()
     assert "{&#x27;" not in page and "{'" not in page
-    assert "Diagnosis (ICD-10-CM code and wording)</span> — → “C56.9”" in page
+    assert "Diagnosis</span> — → “C56.9”" in page
+    # The note's own history names the element by its label.
+    history = doctor.get(f"/notes/{note.pk}/").content.decode()
+    assert "Diagnosis (ICD-10-CM code and wording)</span> — → “C56.9”" in history
 
 
 def test_the_blocked_signing_page_links_each_missing_field(clinician_client, clinician, patient):
