@@ -412,6 +412,7 @@ def screenshots(browser, base, folder: Path, patients):
         page.fill("#patient-filter", patients["repeat64635"].mrn)
         page.wait_for_selector("#copy-sources button[name=from_note]")
         page.fill("#code-search", "lumbar rf")
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=folder / f"note-new{suffix}.png")
         page.goto(base + f"/notes/{half.pk}/edit/")
         page.locator("#sec-procedure").scroll_into_view_if_needed()
