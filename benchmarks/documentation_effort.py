@@ -262,14 +262,17 @@ def fill_and_sign(tab, prefer):
         if page.locator(f"#sec-{section} button[name=confirm]").count():
             tab.click(f"#sec-{section} button[name=confirm]")
             page.wait_for_url(re.compile(r".*/edit/(#.*)?$"))
-    for _ in range(4):  # conditional elements appear as their parents are answered
-        keys = missing_required(page)
+    answered = set()
+    for _ in range(6):  # conditional elements appear as their parents are answered
+        keys = [k for k in missing_required(page) if k not in answered]
         if not keys:
             break
         for key in keys:
             if page.locator(f"#el-{key}").is_visible():
                 answer(tab, key, prefer)
+                answered.add(key)  # once: a panel a save behind must not cost an action
         tab.wait_saved()
+        page.wait_for_timeout(300)
     tab.click("button[name=sign]")
     page.wait_for_load_state()
     if "/sign/" not in page.url:
