@@ -368,11 +368,19 @@ def screenshots(browser, base, folder: Path, patients):
 
     from checklists import copy_sources, services
     from checklists.models import Note
+    from practice.models import Patient
 
     user = User.objects.get(username="bench.clinician")
+    # A patient of its own: the cases' notes of today would be the same claim.
+    shown = Patient.objects.create(
+        first_name="Ida",
+        last_name="Fictional",
+        date_of_birth=datetime.date(1948, 3, 3),
+        mrn="BENCH-SHOT",
+    )
     half = services.create_note(
         clinician=user,
-        patient=patients["first64681"],
+        patient=shown,
         date_of_service=TODAY,
         place_of_service="22",
         lines=[{"code": "64681", "units": 1, "modifiers": [], "side": "", "site": ""}],
@@ -383,6 +391,7 @@ def screenshots(browser, base, folder: Path, patients):
         answers=half.answers
         | {
             "informed_consent": {"value": "yes"},
+            "technique": {"value": "chemical"},
             "diagnosis": {"value": "C56.9 Malignant neoplasm of ovary (synthetic)"},
             "neurolytic_agent": {"value": "phenol_aqueous"},
             "phenol_concentration": {"value": "6"},
