@@ -24,15 +24,21 @@ def _short(value) -> str:
     return text if len(text) <= LONG else text[: LONG - 1] + "…"
 
 
+def _plain(value) -> str:
+    """A structured value in words: {"code": "C56.9", "description": "..."} -> "C56.9 ..."."""
+    if isinstance(value, dict):
+        return " ".join(_plain(v) for v in value.values() if v not in (None, ""))
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
 def answer_text(answer) -> str:
     """An answer dict as a reader says it: its value, or “not applicable: reason”, or —."""
     if not answer:
         return "—"
     if "value" in answer:
-        value = answer["value"]
-        if isinstance(value, list):
-            value = ", ".join(map(str, value))
-        return f"“{_short(value)}”"
+        return f"“{_short(_plain(answer['value']))}”"
     if answer.get("na_reason"):
         return f"not applicable: “{_short(answer['na_reason'])}”"
     return "—"

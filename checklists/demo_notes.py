@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from coding.claim import build
 from coding.problems import blocking
 from coding.scrub import scrub
@@ -19,7 +20,8 @@ from coding.sides import side_answer_for
 from practice.roles import CLINICIAN
 from procedures.models import ProcedureCode
 
-from .canonical import content_hash
+from . import icd10
+from .canonical import FORMAT, content_hash
 from .completeness import applicable_elements, assess
 from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
 from .services import ATTESTATION
@@ -81,6 +83,29 @@ def _value(element, rng):
     return rng.choice(FREE_TEXT)
 
 
+# Synthetic diagnoses by code (descriptions come from the code set, checklists/icd10.py).
+DEMO_DIAGNOSES = {
+    "64633": "M47.812",
+    "64634": "M47.812",
+    "64635": "M47.816",
+    "64636": "M47.816",
+    "64625": "M46.1",
+    "64632": "G57.62",
+    "64628": "M51.360",
+    "64629": "M51.360",
+    "64624": "M17.11",
+    "64680": "C25.0",
+    "64681": "C53.9",
+    "64490": "M47.812",
+    "64491": "M47.812",
+    "64492": "M47.812",
+    "64493": "M47.816",
+    "64494": "M47.816",
+    "64495": "M47.816",
+    "27096": "M46.1",
+}
+
+
 def _answers(definitions, codes, rng, fill, side=None):
     techniques = set()
     for spec in definitions["codes"].values():
@@ -97,6 +122,10 @@ def _answers(definitions, codes, rng, fill, side=None):
         if element["key"] == "technique" or (side and element["key"] == "procedure_side"):
             continue
         answers[element["key"]] = {"value": _value(element, rng)}
+    if "diagnosis" in answers:
+        answers["diagnosis"] = icd10.answer_for(
+            *dict.fromkeys(DEMO_DIAGNOSES.get(code, "G89.4") for code in codes)
+        )
     applicable = {e["key"] for e in applicable_elements(definitions["elements"], answers)}
     return {k: v for k, v in answers.items() if k in applicable}
 
@@ -204,5 +233,18 @@ def _hash_signed(notes):
     for note in signed:
         note._prefetched_objects_cache = {"lines": lines.get(note.pk, [])}
         note.status = Note.Status.SIGNED
+        note.signature_format = FORMAT
         note.content_hash = content_hash(note)
-    Note.objects.bulk_update(signed, ["status", "content_hash"])
+    Note.objects.bulk_update(signed, ["status", "signature_format", "content_hash"])
+    # Signed through the generator, not the signing service: its events say so.
+    AuditEvent.objects.record_many(
+        {
+            "action": "note.sign",
+            "actor": note.signed_by,
+            "note": note,
+            "username": "manage.py seed_demo",
+            "sha256": note.content_hash,
+            "format": note.signature_format,
+        }
+        for note in signed
+    )

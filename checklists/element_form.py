@@ -10,9 +10,12 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from procedures.plain_text import strip_bidi
 from procedures.units import display_unit
 
+from . import icd10
 from .completeness import has_value
+from .diagnosis_field import DiagnosisCodesField
 
 NA_SUFFIX = "__na"
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -78,6 +81,8 @@ def field_for(element) -> forms.Field:
         return _decimal_field(element, **common)
     if kind == "pain_score":
         return forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, empty_value=None, **common)
+    if kind == "icd10":
+        return DiagnosisCodesField(**common)
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "datetime":
@@ -91,6 +96,8 @@ def field_for(element) -> forms.Field:
 def to_answer_value(element, value):
     if value is None:
         return None
+    if isinstance(value, str):
+        return strip_bidi(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if hasattr(value, "isoformat"):
@@ -111,6 +118,9 @@ class ElementForm(forms.Form):
 
     def __init__(self, *args, note, **kwargs):
         self.note = note
+        # The date of service the dates are checked against: the note's, or the one posted
+        # with them (set by the edit view once the header is valid).
+        self.date_of_service = None
         self.elements = note.definitions.get("elements", [])
         answers = note.answers or {}
         kwargs.setdefault("initial", {})
@@ -132,6 +142,31 @@ class ElementForm(forms.Form):
                     ),
                 )
 
+    def clean(self):
+        cleaned = super().clean()
+        for element in self.elements:
+            value = cleaned.get(element["key"])
+            if element["input_type"] in ("date", "datetime") and value is not None:
+                problem = self._date_problem(element, value)
+                if problem:
+                    self.add_error(element["key"], problem)
+        return cleaned
+
+    def _date_problem(self, element, value) -> str | None:
+        """A date in the note's past: not after its date of service, not before the
+        patient was born, not before 1900."""
+        day = value.date() if hasattr(value, "date") else value
+        label = element["label"]
+        service = self.date_of_service or self.note.date_of_service
+        if service and day > service:
+            return f"{label}: cannot be after the date of service ({service:%m/%d/%Y})."
+        birth = self.note.patient.date_of_birth if self.note.patient_id else None
+        if birth and day < birth:
+            return f"{label}: cannot be before the patient's date of birth ({birth:%m/%d/%Y})."
+        if day.year < 1900:
+            return f"{label}: check the year ({day.year})."
+        return None
+
     def answers(self, previous: dict | None = None) -> dict:
         """Valid fields replace their answer; a field with an error keeps its old answer."""
         previous = previous or {}
@@ -147,6 +182,8 @@ class ElementForm(forms.Form):
             value = to_answer_value(element, cleaned.get(key))
             if has_value(value):
                 answer["value"] = value
+                if element["input_type"] == "icd10":
+                    answer["code_set"] = icd10.code_set()
             reason = (cleaned.get(key + NA_SUFFIX) or "").strip()
             if element.get("allow_na") and reason and "value" not in answer:
                 answer["na_reason"] = reason

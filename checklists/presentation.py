@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from procedures.units import display_unit
 
 from .completeness import applicable_elements, has_value, is_documented
+from .diagnoses import ELEMENT as DIAGNOSIS_ELEMENT
 
 SECTION_LABELS = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}
 
@@ -34,6 +35,8 @@ def display_value(element: dict, answer: dict | None) -> str:
         return f"Not applicable / not done: {reason}" if reason else ""
     names = dict(tuple(pair) for pair in element.get("choices") or [])
     kind = element["input_type"]
+    if kind == "icd10" or element["key"] == DIAGNOSIS_ELEMENT:
+        return diagnoses_text(value)
     if kind == "choice":
         return names.get(value, value)
     if kind == "multi_choice":
@@ -52,6 +55,18 @@ def display_value(element: dict, answer: dict | None) -> str:
     if kind == "datetime":
         return datetime.datetime.fromisoformat(value).strftime("%m/%d/%Y %H:%M")
     return str(value)
+
+
+def diagnoses_text(value) -> str:
+    """'M47.816 Spondylosis ...; M54.50 Low back pain ...'; free text written before
+    diagnoses were coded is shown as it was, marked "not coded"."""
+    if isinstance(value, list):
+        return "; ".join(
+            f"{item.get('code', '')} {item.get('description', '')}".strip()
+            for item in value
+            if isinstance(item, dict)
+        )
+    return f"{value} (not coded)"
 
 
 def note_sections(note, *, include_undocumented=True) -> list[Section]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from checklists.completeness import applicable_elements, has_value
+from checklists.diagnoses import ICD10CM_SYSTEM
 
 from .questionnaire import SECTIONS, choice_coding, number, snapshot_questionnaire
 from .terms import (
@@ -77,6 +78,20 @@ def answer_values(element: dict, value) -> list[dict]:
         return [{"valueQuantity": quantity | {"system": unit["system"], "code": unit["code"]}}]
     if kind == "percent":
         return [{"valueDecimal": number(value)}]
+    if kind == "icd10":
+        if not isinstance(value, list):  # free text from before diagnoses were coded
+            return [{"valueString": str(value)}]
+        return [
+            {
+                "valueCoding": {
+                    "system": ICD10CM_SYSTEM,
+                    "code": item["code"],
+                    "display": item.get("description", ""),
+                }
+            }
+            for item in value
+            if isinstance(item, dict) and item.get("code")
+        ]
     if kind == "pain_score":
         return [{"valueInteger": int(Decimal(str(value)))}]
     if kind == "date":

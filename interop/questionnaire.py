@@ -46,7 +46,11 @@ ITEM_TYPES = {
     "datetime": "dateTime",
     "pain_score": "integer",
     "percent": "decimal",
+    "icd10": "choice",
 }
+# The diagnosis picker's answers: any code of ICD-10-CM (FHIR's implicit value set of a
+# code system). Issue 18 carries the coded diagnoses into Procedure and Condition.
+ICD10CM_VALUE_SET = "http://hl7.org/fhir/sid/icd-10-cm?fhir_vs"
 
 
 def number(value) -> int | float:
@@ -117,8 +121,10 @@ def question_item(element: dict, link: dict, elements: dict) -> dict:
         "type": ITEM_TYPES[kind],
         "required": link["requirement"] == "required",
     }
-    if kind == "multi_choice":
+    if kind in ("multi_choice", "icd10"):
         item["repeats"] = True
+    if kind == "icd10":
+        item["answerValueSet"] = ICD10CM_VALUE_SET
     if link.get("condition"):
         item["enableWhen"] = enable_when(link["condition"], elements)
         item["enableBehavior"] = "any"

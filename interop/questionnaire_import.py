@@ -28,6 +28,7 @@ from procedures.catalog_file import (
 from procedures.catalog_loader import LoadReport, load_catalog
 
 from .catalog_data import CODE_FACTS, LIST_FACTS, from_database, to_toml
+from .questionnaire import ICD10CM_VALUE_SET
 from .terms import (
     CATALOG_SOURCE,
     CPT,
@@ -211,9 +212,16 @@ def _unit(item: dict, where: str, *, urls) -> str:
     return catalog_unit(coding["code"])
 
 
+def _is_icd10(item: dict, name: str) -> bool:
+    """The diagnosis picker's item: choices from the whole of ICD-10-CM."""
+    return name == "answerValueSet" and item.get("answerValueSet") == ICD10CM_VALUE_SET
+
+
 def _input_type(item: dict, where: str) -> tuple[str, str]:
     """(catalog input type, unit) for an item's FHIR type."""
     kind = item.get("type")
+    if kind == "choice" and _is_icd10(item, "answerValueSet"):
+        return "icd10", ""
     if kind == "choice":
         return ("multi_choice" if item.get("repeats") else "choice"), ""
     if item.get("repeats"):
@@ -325,7 +333,7 @@ def _element(item: dict, section: str, existing: dict, where: str):
     if item.get("type") in ("group", "display"):
         _fail(where, f"a {item.get('type')} item inside a section cannot be mapped")
     for name, what in REFUSED_ITEM_FIELDS.items():
-        if name in item:
+        if name in item and not _is_icd10(item, name):
             _fail(where, f"{what} cannot be mapped")
     _check_extensions(item, where)
     input_type, unit = _input_type(item, where)

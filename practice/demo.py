@@ -11,8 +11,12 @@ from .roles import CATALOG_ADMIN, CLINICIAN, MANAGER, ROLES
 
 PRACTICE = {
     "name": "Demo Pain & Spine Clinic (synthetic)",
-    "address": "100 Example Avenue, Suite 0\nSpringfield, ZZ 00000",
+    "address": "100 Example Avenue, Suite 0\nSpringfield, CA 00000",
     "phone": "555-0100",
+    # A real jurisdiction, so the contractor's LCD packs apply as they would: California
+    # is served by Noridian JE (the facet pack's L38801).
+    "state": "CA",
+    "medicare_contractor": "Noridian Healthcare Solutions (JE)",
 }
 # (username, first, last, role, password) -- demo only, printed by seed_demo.
 USERS = [

@@ -39,6 +39,15 @@ class Practice(models.Model):
         blank=True,
         help_text="Place of service a new note starts with",
     )
+    # Where the practice is decides which Medicare contractor's LCDs apply (rule packs
+    # declare the states their contractor serves; rules.engine.applies_in).
+    state = models.CharField(max_length=2, blank=True, help_text="Two-letter state code, e.g. CA")
+    medicare_contractor = models.CharField(
+        "Medicare contractor (MAC)",
+        max_length=100,
+        blank=True,
+        help_text="The MAC that pays the practice's Medicare claims, e.g. Noridian JE",
+    )
 
     class Meta:
         db_table = "checklists_practice"

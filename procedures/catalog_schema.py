@@ -54,6 +54,7 @@ InputType = Literal[
     "datetime",
     "pain_score",
     "percent",
+    "icd10",
 ]
 CHOICE_INPUTS = ("choice", "multi_choice")
 RANGED_INPUTS = ("number", "percent", "pain_score")

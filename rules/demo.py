@@ -11,8 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from checklists import icd10
 from checklists import services as notes
 from checklists.completeness import applies
+from checklists.demo_notes import DEMO_DIAGNOSES
 from coding.sides import documented_side
 from practice.models import Patient
 
@@ -66,6 +68,10 @@ def _line(code, side="", site=""):
 
 
 def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
+    # A coded diagnosis that fits the first code (synthetic; the description comes from
+    # the ICD-10-CM tables), unless the scenario gives one.
+    code = DEMO_DIAGNOSES.get(lines[0]["code"], "G89.4")
+    overrides = {"diagnosis": icd10.answer_for(code)} | overrides
     note = notes.create_note(
         clinician=clinician,
         patient=patient,
@@ -103,6 +109,7 @@ def _block(relief, purpose="diagnostic_first"):
     return {
         "block_relief_percent": str(relief),
         "block_purpose": purpose,
+        "block_type": "medial_branch",
         "block_agent": "bupivacaine",
     }
 
@@ -187,6 +194,7 @@ def seed_rules_demo() -> list[str]:
     delta = patients.get("DEMO-0004")
     if delta and not PatientCoverage.objects.filter(patient=delta).exists():
         services.set_coverage(delta, payer=anthem, actor=clinician)
-        _note(clinician, delta, 20, [_line("64632", "right", "2nd")], morton)
+        right_foot = {"interspace_treated": ["right_2"], "diagnosis": icd10.answer_for("G57.61")}
+        _note(clinician, delta, 20, [_line("64632", "right", "2nd")], morton | right_foot)
         done.append("Delta Synthetic: Anthem (commercial example pack), a Morton's injection")
     return done

@@ -49,10 +49,12 @@ def test_the_trail_page_shows_no_python_dict_text(manager_client, clinician, pat
     doctor.post(f"/notes/{note.pk}/edit/", edit_post(note, {"diagnosis": {"value": "C56.9"}}))
     page = manager_client.get("/audit/").content.decode()
     assert "{&#x27;" not in page and "{'" not in page
-    assert "Diagnosis</span> — → “C56.9”" in page
+    assert "Diagnosis</span> — → “C56.9 Malignant neoplasm of unspecified ovary”" in page
     # The note's own history names the element by its label.
     history = doctor.get(f"/notes/{note.pk}/").content.decode()
-    assert "Diagnosis (ICD-10-CM code and wording)</span> — → “C56.9”" in history
+    assert "</span> — → “C56.9 Malignant neoplasm of unspecified ovary”" in history
+    label = next(e["label"] for e in note.definitions["elements"] if e["key"] == "diagnosis")
+    assert f"{label}</span> — → “C56.9" in history
 
 
 def test_the_blocked_signing_page_links_each_missing_field(clinician_client, clinician, patient):

@@ -7,6 +7,7 @@ import pytest
 from audit.models import AuditEvent
 from checklists import copy_sources, services
 from checklists.copy_forward import confirm_section, copy_answers, still_unconfirmed
+from checklists.diagnosis_field import as_text
 from checklists.models import Favourite, Note
 from practice.models import Patient
 from review.selectors import possibly_cloned
@@ -138,6 +139,12 @@ def test_starting_from_the_last_note_copies_setup_and_marks_it(
     assert "Confirm post-procedure values" not in edit
 
 
+def form_post(note, confirm):
+    """The edit form as the page posts it: the coded diagnosis as its textarea shows it."""
+    diagnosis = as_text(note.answers["diagnosis"]["value"])
+    return edit_post(note, confirm=confirm) | {"diagnosis": diagnosis}
+
+
 def test_a_note_with_unconfirmed_copies_cannot_be_signed_until_each_section_is_confirmed(
     clinician_client, clinician, patient, earlier_rf
 ):
@@ -157,16 +164,14 @@ def test_a_note_with_unconfirmed_copies_cannot_be_signed_until_each_section_is_c
     page = clinician_client.get(f"/notes/{note.pk}/sign/").content.decode()
     assert f'href="/notes/{note.pk}/edit/#sec-pre">Pre-procedure</a>' in page
 
-    response = clinician_client.post(
-        f"/notes/{note.pk}/edit/", edit_post(note, confirm="procedure")
-    )
+    response = clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "procedure"))
     assert response.status_code == 302
     assert response["Location"] == f"/notes/{note.pk}/edit/#sec-procedure"
     note.refresh_from_db()
     assert {e["section"] for e in note.definitions["elements"] if e["key"] in note.copied} == {
         "pre"
     }
-    clinician_client.post(f"/notes/{note.pk}/edit/", edit_post(note, confirm="pre"))
+    clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "pre"))
     note.refresh_from_db()
     assert note.copied == {}
     assert not any("Copied" in r for r in services.signing_problems(note, clinician))

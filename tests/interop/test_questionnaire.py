@@ -120,7 +120,7 @@ def test_conditional_elements_of_64640_have_enable_when(catalog):
 def test_item_types_match_the_input_types(catalog):
     questions = questions_by_link_id(export("64640"))
     expected = {
-        "diagnosis": "string",
+        "diagnosis": "choice",
         "indication": "text",
         "technique": "choice",
         "conservative_care_tried": "choice",
@@ -133,6 +133,9 @@ def test_item_types_match_the_input_types(catalog):
     assert {key: questions[key]["type"] for key in expected} == expected
     assert questions["conservative_care_tried"]["repeats"] is True
     assert "repeats" not in questions["technique"]
+    # Diagnoses: several codes, from the whole of ICD-10-CM.
+    assert questions["diagnosis"]["repeats"] is True
+    assert questions["diagnosis"]["answerValueSet"] == "http://hl7.org/fhir/sid/icd-10-cm?fhir_vs"
 
 
 def test_numbers_carry_ucum_units_and_plausible_ranges(catalog):

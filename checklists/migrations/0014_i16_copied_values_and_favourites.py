@@ -25,7 +25,7 @@ def restore_guards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checklists', '0012_i17_signed_record_guards'),
+        ('checklists', '0013_i17_signature_format'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
