@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checklists', '0013_i17_signature_format'),
+        ('checklists', '0014_i16_copied_values_and_favourites'),
     ]
 
     operations = [
