@@ -122,3 +122,25 @@ def expected_bytes(note_id: int = GOLDEN_ID) -> bytes:
     marker = f'"note_id":{GOLDEN_ID},'.encode()
     assert golden.count(marker) == 1
     return golden.replace(marker, f'"note_id":{note_id},'.encode())
+
+
+def make_golden_note(clinician, patient, monkeypatch, *, sign=True):
+    """The golden note through the real services: the shipped catalog's code facts with the
+    fixed elements above, signed (as `clinician`, whose password is the conftest's) at
+    SIGNED_AT."""
+    from checklists import services
+
+    shipped = services.build_definitions
+    monkeypatch.setattr(
+        services, "build_definitions", lambda codes: shipped(codes) | definitions()
+    )
+    monkeypatch.setattr(services.timezone, "now", lambda: SIGNED_AT.astimezone(datetime.UTC))
+    note = services.create_note(
+        clinician=clinician,
+        patient=patient,
+        date_of_service=DATE_OF_SERVICE,
+        place_of_service=PLACE_OF_SERVICE,
+        lines=LINES,
+    )
+    note = services.save_note(note, version=note.version, answers=ANSWERS, actor=clinician)
+    return services.sign_note(note, user=clinician, version=note.version) if sign else note
