@@ -7,7 +7,7 @@ killed / mutants. Exits 1 when a module scores under FLOOR. Usage and the surviv
 are left on purpose: docs/testing.md.
 
     scripts/mutation                          every module in MODULES
-    scripts/mutation rules/engine.py          one module (or several)
+    scripts/mutation rules/engine.py          one module (or several, from MODULES or PENDING)
     scripts/mutation --survivors              also print each survivor's diff
     scripts/mutation --reuse                  keep earlier results of unchanged functions
 
@@ -30,10 +30,16 @@ WORK = ROOT / ".mutation"
 FLOOR = 90.0
 
 # The rule modules and the fast tests (pure: no database, no browser) that pin them down.
-# mutmut runs a mutant against those of these tests that call the mutated function.
+# mutmut runs a mutant against those of these tests that call the mutated function. Every
+# module here is held to FLOOR and runs by default (in .ci/run).
 MODULES = {
     "checklists/completeness.py": ["tests/checklists/test_completeness.py"],
     "checklists/canonical.py": ["tests/checklists/test_canonical.py"],
+}
+# Measured when named on the command line, not yet held to the floor: their rewrites
+# (issues 14 and 15) bring their tests; move each line up into MODULES when it passes.
+PENDING = {
+    "checklists/coding_checks.py": ["tests/checklists/test_coding_checks.py"],
     "rules/checks.py": ["tests/rules/test_check_kinds.py", "tests/rules/test_engine.py"],
     "rules/engine.py": ["tests/rules/test_engine.py", "tests/rules/test_check_kinds.py"],
 }
@@ -129,16 +135,17 @@ def main() -> int:
     if args.child:
         return child(args)
 
+    table = MODULES | PENDING
     modules = args.modules or list(MODULES)
-    unknown = [m for m in modules if m not in MODULES]
+    unknown = [m for m in modules if m not in table]
     if unknown:
-        parser.error(f"not in MODULES (scripts/mutation.py): {', '.join(unknown)}")
+        parser.error(f"not in MODULES or PENDING (scripts/mutation.py): {', '.join(unknown)}")
     rows = []
     for module in modules:
         folder = prepare(module, reuse=args.reuse)
         started = time.monotonic()
         command = [sys.executable, str(Path(__file__).resolve()), "--child", module]
-        command += ["--jobs", str(args.jobs), "--tests", *MODULES[module]]
+        command += ["--jobs", str(args.jobs), "--tests", *table[module]]
         command += ["--survivors"] if args.survivors else []
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
         if done.returncode != 0 or not done.stdout.strip():
@@ -160,13 +167,14 @@ def main() -> int:
         print(
             f"{row['module']:<30} {row['killed']:>7} {row['mutants']:>8} "
             f"{score:>6.1f}% {row['seconds']:>8.0f}"
+            + ("  (pending: not held to the floor)" if row["module"] in PENDING else "")
         )
-        if score < FLOOR:
+        if score < FLOOR and row["module"] in MODULES:
             failing.append(row["module"])
     if failing:
         print(f"\nUnder the floor of {FLOOR:.0f} % killed: {', '.join(failing)}")
         return 1
-    print(f"\nEvery module at {FLOOR:.0f} % killed or more.")
+    print(f"\nEvery module held to the floor is at {FLOOR:.0f} % killed or more.")
     return 0
 
 
