@@ -2,13 +2,23 @@
 ends, leap years, anniversaries, packs and sources with an end date, rules that do not
 match before one that does (pure: no database; hand-built packs, exact results)."""
 
+import dataclasses
 import datetime
 
 import pytest
 
-from rules.checks import FAILED, MET, Outcome, add_months, leaves_window, months_between
-from rules.engine import evaluate, in_force
-from tests.rules.history import facts, judge, line, morton
+from rules.checks import (
+    FAILED,
+    MET,
+    NOT_APPLICABLE,
+    TO_DOCUMENT,
+    Outcome,
+    add_months,
+    leaves_window,
+    months_between,
+)
+from rules.engine import NO_PAYER, eligibility, evaluate, in_force, run_rule
+from tests.rules.history import facts, judge, line, morton, rf
 
 D = datetime.date
 
@@ -127,3 +137,76 @@ def test_rules_for_other_codes_ended_sources_and_ended_packs_are_skipped_not_the
         ("current/applies", Outcome(FAILED, "64635: applies says no.", short="not covered")),
         ("later/also", Outcome(FAILED, "64635: also says no.", short="not covered")),
     ]
+
+
+# --- planning a procedure: what can be judged before it is done --------------------------
+
+TEMPERATURE = {
+    "id": "temperature",
+    "title": "Lesion temperature",
+    "severity": "blocks",
+    "codes": ["64635"],
+    "source": "lcd",
+    "when": {"element": "technique", "in": ["thermal_rf"], "place_of_service": ["22"]},
+    "check": {"kind": "element_value", "element": "rf_temperature", "min": 80, "unit": "C"},
+}
+TWO_A_YEAR = {
+    "id": "two-a-year",
+    "title": "Two sessions a year",
+    "severity": "blocks",
+    "codes": ["64635"],
+    "source": "lcd",
+    "check": {
+        "kind": "sessions_in_window",
+        "codes": ["64635"],
+        "months": 12,
+        "max": 2,
+        "match": ["side"],
+        "what": "RF session",
+    },
+}
+NOT_COVERED = {
+    "id": "not-covered",
+    "title": "Not covered",
+    "severity": "blocks",
+    "codes": ["64635"],
+    "source": "lcd",
+    "check": {"kind": "not_covered"},
+}
+PLANNED = facts(D(2026, 11, 2), line("64635", "left", "L4-L5"), place="22")
+
+
+def test_a_documentation_rule_is_to_document_when_planning_and_judged_once_done():
+    pack = _pack("p", [TEMPERATURE])
+    assert run_rule(pack, TEMPERATURE, PLANNED, [], planning=True) == Outcome(
+        TO_DOCUMENT, "To document in the note."
+    )
+    # Done, the note's answers are judged too: no technique, so the rule does not apply.
+    not_applicable = Outcome(
+        NOT_APPLICABLE, "Applies only when technique is thermal rf and place of service is 22."
+    )
+    assert run_rule(pack, TEMPERATURE, PLANNED, []) == not_applicable
+    # Planned elsewhere than the rule's place of service, it does not apply either way.
+    at_the_office = dataclasses.replace(PLANNED, place_of_service="11")
+    assert run_rule(pack, TEMPERATURE, at_the_office, [], planning=True) == not_applicable
+
+
+def test_a_note_without_payer_is_not_judged_claim_ready():
+    evaluation = evaluate(PLANNED, [], [_pack("p", [TEMPERATURE])])
+    assert (evaluation.payer, evaluation.state) == ("", NO_PAYER)
+
+
+def test_eligibility_waits_for_the_first_session_to_leave_the_window():
+    history = [rf(D(2026, 1, 31)), rf(D(2026, 3, 15))]
+    result = eligibility(PLANNED, history, [_pack("p", [TEMPERATURE, TWO_A_YEAR])], payer="M")
+    assert (result.eligible, result.date) == (True, D(2027, 1, 31))
+    assert result.sentence() == (
+        "Eligible for 64635 L4-L5 left from 01/31/2027: 2 RF sessions in 12 months"
+    )
+    assert [r.key for r in result.to_document] == ["p/temperature"]
+
+
+def test_a_procedure_no_date_can_help_is_not_eligible_and_says_why():
+    result = eligibility(PLANNED, [], [_pack("p", [TWO_A_YEAR, NOT_COVERED])], payer="M")
+    assert (result.eligible, result.date) == (False, None)
+    assert result.sentence() == "Not eligible for 64635 L4-L5 left: not covered"
