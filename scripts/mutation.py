@@ -35,6 +35,11 @@ FLOOR = 90.0
 MODULES = {
     "checklists/completeness.py": ["tests/checklists/test_completeness.py"],
     "checklists/canonical.py": ["tests/checklists/test_canonical.py"],
+    "rules/engine.py": [
+        "tests/rules/test_engine.py",
+        "tests/rules/test_check_kinds.py",
+        "tests/rules/test_dates_and_pack_order.py",
+    ],
 }
 # Measured when named on the command line, not yet held to the floor: their rewrites
 # (issues 14 and 15) bring their tests; move each line up into MODULES when it passes.
@@ -43,11 +48,6 @@ PENDING = {
     "rules/checks.py": [
         "tests/rules/test_check_kinds.py",
         "tests/rules/test_engine.py",
-        "tests/rules/test_dates_and_pack_order.py",
-    ],
-    "rules/engine.py": [
-        "tests/rules/test_engine.py",
-        "tests/rules/test_check_kinds.py",
         "tests/rules/test_dates_and_pack_order.py",
     ],
 }

@@ -210,3 +210,24 @@ def test_a_procedure_no_date_can_help_is_not_eligible_and_says_why():
     result = eligibility(PLANNED, [], [_pack("p", [TWO_A_YEAR, NOT_COVERED])], payer="M")
     assert (result.eligible, result.date) == (False, None)
     assert result.sentence() == "Not eligible for 64635 L4-L5 left: not covered"
+
+
+def test_eligibility_sentences_list_every_line_reason_and_supporting_fact():
+    two_lines = dataclasses.replace(
+        PLANNED, lines=(*PLANNED.lines, line("64636", "left", "L5-S1"))
+    )
+    also_yearly = TWO_A_YEAR | {"id": "also-yearly"}
+    eligible = eligibility(two_lines, [], [_pack("p", [TWO_A_YEAR, also_yearly])], payer="M")
+    assert eligible.evaluation.payer == "M"
+    assert eligible.sentence() == (
+        "Eligible for 64635 L4-L5 left, 64636 L5-S1 left from 11/02/2026: "
+        "1 RF session in 12 months; 1 RF session in 12 months"
+    )
+    nothing_to_say = eligibility(PLANNED, [], [_pack("p", [TEMPERATURE])])
+    assert nothing_to_say.evaluation.payer == ""
+    assert nothing_to_say.sentence() == "Eligible for 64635 L4-L5 left from 11/02/2026"
+    twice = [NOT_COVERED, NOT_COVERED | {"id": "again"}]
+    refused = eligibility(two_lines, [], [_pack("p", twice)], payer="M")
+    assert refused.sentence() == (
+        "Not eligible for 64635 L4-L5 left, 64636 L5-S1 left: not covered; not covered"
+    )
