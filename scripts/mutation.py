@@ -162,8 +162,9 @@ def main() -> int:
         environment = os.environ | {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
         done = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True)
         if done.returncode != 0 or not done.stdout.strip():
-            print(f"{module}: mutmut failed, see {folder / 'mutation.log'}")
-            print(done.stderr[-3000:])
+            log = (folder / "mutation.log").read_text(errors="replace")
+            print(log[-3000:] + done.stderr[-3000:])
+            print(f"{module}: mutmut failed (whole log: {folder / 'mutation.log'})")
             return 2
         summary = json.loads(done.stdout.strip().splitlines()[-1])
         summary["seconds"] = time.monotonic() - started
