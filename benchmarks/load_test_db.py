@@ -23,8 +23,8 @@ from django.core.management import CommandError, call_command  # noqa: E402
 
 from checklists.completeness import applicable_elements  # noqa: E402
 from checklists.models import Note, Patient  # noqa: E402
-from checklists.roles import CLINICIAN, MANAGER  # noqa: E402
 from checklists.snapshot import build_definitions  # noqa: E402
+from practice.roles import CLINICIAN, MANAGER  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 
 CODES = ("64681", "64640", "64632")

@@ -41,10 +41,11 @@ from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from checklists import demo, services  # noqa: E402
+from checklists import services  # noqa: E402
 from checklists.models import Patient  # noqa: E402
 from checklists.pdf import render  # noqa: E402
 from checklists.pdf.note_context import note_context  # noqa: E402
+from practice import demo  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 
 SENTENCES = [

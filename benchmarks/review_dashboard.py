@@ -86,9 +86,9 @@ def measure(size: int, url: str, repeat: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from checklists.demo import seed_practice
     from checklists.demo_notes import generate_notes
     from checklists.models import Note
+    from practice.demo import seed_practice
 
     result = {"size": size, "vendor": connection.vendor}
     seed_practice()

@@ -1,23 +1,15 @@
-"""Who may see and change which note. Views call these; templates only mirror them."""
+"""The notes a user may open; the rules themselves are practice.access's."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from practice.access import can_read_notes, require, require_reader  # noqa: F401 - compat: remove after merge
+
 from .models import Note
 
 
-def can_read_notes(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_perm("checklists.view_note")
-
-
 def readable_notes(user):
-    if not can_read_notes(user):
-        return Note.objects.none()
-    return Note.objects.all()
+    return Note.objects.readable_by(user)
 
 
 def get_note_for_user(request, pk, *, edit=False) -> Note:
@@ -42,13 +34,3 @@ def can_edit(user, note) -> bool:
         and not note.is_signed
         and user.has_perm("checklists.change_note")
     )
-
-
-def require_reader(request):
-    if not can_read_notes(request.user):
-        raise PermissionDenied("Your role does not give access to notes.")
-
-
-def require(user, permission: str, message: str):
-    if not user.has_perm(permission):
-        raise PermissionDenied(message)

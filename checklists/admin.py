@@ -1,17 +1,6 @@
 from django.contrib import admin
 
-from .models import Addendum, AuditEvent, CodeLine, Note, Patient, Practice
-
-
-@admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "pdf_page_size"]
-
-
-@admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "date_of_birth", "mrn"]
-    search_fields = ["last_name", "first_name", "mrn"]
+from .models import Addendum, CodeLine, Note
 
 
 class CodeLineInline(admin.TabularInline):
@@ -68,21 +57,6 @@ class NoteAdmin(admin.ModelAdmin):
 @admin.register(Addendum)
 class AddendumAdmin(admin.ModelAdmin):
     list_display = ["note", "author", "created_at", "reason"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "note", "ip_address"]
-    list_filter = ["action"]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,18 +1,42 @@
 from django.apps import AppConfig
 
+GUARDS_MIGRATION = ("checklists", "0012_i17_signed_record_guards")
+
 
 class ChecklistsConfig(AppConfig):
     name = "checklists"
     verbose_name = "Procedure notes"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import signals  # noqa: F401 - connects the audit receivers
-        from .roles import ensure_roles
-
-        post_migrate.connect(ensure_roles, sender=self)
+        pre_migrate.connect(_lift_record_guards, sender=self)
+        post_migrate.connect(_ensure_record_guards, sender=self)
         post_migrate.connect(_refresh_sqlite_statistics, sender=self)
+
+
+def _lift_record_guards(using="default", plan=None, **kwargs):
+    """SQLite rebuilds a table for many schema changes and drops its triggers with it, and
+    a trigger naming the table being rebuilt stops the rebuild: lift them while migrating."""
+    from django.db import connections
+
+    from . import record_guards
+
+    connection = connections[using]
+    if plan and connection.vendor == "sqlite":
+        record_guards.uninstall(connection)
+
+
+def _ensure_record_guards(using="default", plan=None, **kwargs):
+    """Put the signed record's guards back after migrating (once their migration ran)."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from . import record_guards
+
+    connection = connections[using]
+    if GUARDS_MIGRATION in MigrationRecorder(connection).applied_migrations():
+        record_guards.ensure(connection)
 
 
 def _refresh_sqlite_statistics(using="default", plan=None, **kwargs):

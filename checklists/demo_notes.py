@@ -12,13 +12,16 @@ from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from coding.claim import build
+from coding.problems import blocking
+from coding.scrub import scrub
+from coding.sides import side_answer_for
+from practice.roles import CLINICIAN
 from procedures.models import ProcedureCode
 
 from .canonical import content_hash
-from .coding_checks import blocking, check_lines, side_answer_for
 from .completeness import applicable_elements, assess
 from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
-from .roles import CLINICIAN
 from .services import ATTESTATION
 from .snapshot import build_definitions
 
@@ -134,7 +137,13 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                 ]
                 answers = _answers(definitions, codes, rng, fill, side_answer_for(lines))
                 result = assess(definitions["elements"], answers)
-                problems = blocking(check_lines(lines, definitions["codes"], answers))
+                claim = build(
+                    lines,
+                    definitions["codes"],
+                    rules=definitions["claim_rules"],
+                    answers=answers,
+                )
+                problems = blocking(scrub(claim))
                 signable = result.is_complete and not problems
                 clinician = rng.choice(clinicians)
                 dos = today - datetime.timedelta(days=rng.randint(0, 365))
@@ -155,7 +164,9 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                     element_status=result.element_status,
                 )
                 if signable and rng.random() < 0.8:
-                    note.status = Note.Status.SIGNED
+                    # Written as a draft with its signature, signed once its lines are in
+                    # (the database refuses lines added to a signed note).
+                    note.sign_after_lines = True
                     note.signed_by = clinician
                     note.signed_at = timezone.make_aware(
                         datetime.datetime.combine(dos, datetime.time(17, 0))
@@ -184,7 +195,7 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
 
 def _hash_signed(notes):
     """Signed demo notes carry a real hash of their canonical JSON, like signed ones."""
-    signed = [n for n in notes if n.status == Note.Status.SIGNED]
+    signed = [n for n in notes if getattr(n, "sign_after_lines", False)]
     if not signed:
         return
     lines = {}
@@ -192,5 +203,6 @@ def _hash_signed(notes):
         lines.setdefault(line.note_id, []).append(line)
     for note in signed:
         note._prefetched_objects_cache = {"lines": lines.get(note.pk, [])}
+        note.status = Note.Status.SIGNED
         note.content_hash = content_hash(note)
-    Note.objects.bulk_update(signed, ["content_hash"])
+    Note.objects.bulk_update(signed, ["status", "content_hash"])

@@ -19,9 +19,10 @@ class NoteHeaderForm(forms.ModelForm):
         fields = ["patient", "date_of_service", "place_of_service"]
         widgets = {"date_of_service": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["patient"].queryset = Patient.objects.order_by("last_name", "first_name")
+        patients = Patient.objects.readable_by(user) if user is not None else Patient.objects
+        self.fields["patient"].queryset = patients.order_by("last_name", "first_name")
         self.fields["patient"].label_from_instance = lambda p: (
             f"{p.last_name}, {p.first_name} · DOB {p.date_of_birth:%m/%d/%Y} · MRN {p.mrn}"
         )
@@ -150,10 +151,25 @@ class SignForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, request, **kwargs):
+    def __init__(self, *args, user, request, warnings=(), **kwargs):
         self.user = user
         self.request = request
+        self.warnings = list(warnings)
         super().__init__(*args, **kwargs)
+        # One line per coding warning: why this claim is right anyway (printed on the PDF).
+        for problem in self.warnings:
+            self.fields[f"reason_{problem.key}"] = forms.CharField(
+                label=f"Why sign despite: {problem.message}",
+                max_length=200,
+                help_text=problem.fix,
+                error_messages={"required": "Give a one-line reason, or correct the note."},
+            )
+        if self.warnings:
+            # The password is asked last, after the reasons.
+            self.order_fields([f"reason_{p.key}" for p in self.warnings] + ["password"])
+
+    def warning_reasons(self) -> dict[str, str]:
+        return {p.key: self.cleaned_data.get(f"reason_{p.key}", "") for p in self.warnings}
 
     def clean_password(self):
         password = self.cleaned_data["password"]

@@ -14,54 +14,17 @@ import orjson
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
-
-class Practice(models.Model):
-    """The practice this installation serves (one row)."""
-
-    class PageSize(models.TextChoices):
-        LETTER = "letter", "US Letter"
-        A4 = "a4", "A4"
-
-    name = models.CharField(max_length=200)
-    address = models.TextField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    pdf_page_size = models.CharField(
-        max_length=6, choices=PageSize.choices, default=PageSize.LETTER
-    )
-
-    def __str__(self):
-        return self.name
-
-    @classmethod
-    def current(cls):
-        return cls.objects.order_by("pk").first() or cls(name="Unnamed practice")
-
-
-class Patient(models.Model):
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
-    mrn = models.CharField("MRN", max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["last_name", "first_name", "pk"]
-
-    def __str__(self):
-        return f"{self.last_name}, {self.first_name} (MRN {self.mrn})"
-
-    @property
-    def full_name(self):
-        return f"{self.first_name} {self.last_name}"
-
-
-class PlaceOfService(models.TextChoices):
-    OFFICE = "11", "11 Office"
-    OUTPATIENT_OFF_CAMPUS = "19", "19 Hospital outpatient, off campus"
-    OUTPATIENT_ON_CAMPUS = "22", "22 Hospital outpatient, on campus"
-    ASC = "24", "24 Ambulatory surgical center"
+from audit.models import (
+    AuditEvent,
+    AuditLogIsAppendOnly,  # noqa: F401 - compat: remove after merge
+)
+from practice.access import note_scope
+from practice.models import (
+    Patient,
+    PlaceOfService,
+    Practice,  # noqa: F401 - compat: remove after merge
+)
 
 
 class CatalogSnapshot(models.Model):
@@ -102,6 +65,11 @@ class SignedNoteError(Exception):
 
 
 class NoteQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """The notes `user` may read (practice.access decides)."""
+        scope = note_scope(user)
+        return self.none() if scope is None else self.filter(scope)
+
     def for_clinician(self, user):
         return self.filter(clinician=user)
 
@@ -117,15 +85,18 @@ class NoteQuerySet(models.QuerySet):
     def complete(self):
         return self.filter(required_missing=0)
 
+    def mark_amended(self) -> int:
+        """Set signed notes to amended: the one change a signed note's row allows, made by
+        checklists.services.add_addendum, whose own event records it."""
+        return super().update(status=Note.Status.AMENDED)
+
     # Writes that bypass Note.save() are audited here, so nothing changes a note unseen.
     def update(self, **kwargs):
-        from .audit import record
-
         ids = list(self.values_list("pk", flat=True)[:1000])
         count = super().update(**kwargs)
         if count:
             changed = {k: str(v) for k, v in kwargs.items() if k not in ("answers", "definitions")}
-            record(
+            AuditEvent.objects.record(
                 "note.bulk_update",
                 note=Note(pk=ids[0]) if len(ids) == 1 else None,
                 object_type="note",
@@ -137,11 +108,9 @@ class NoteQuerySet(models.QuerySet):
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
-        from .audit import record
-
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            record("note.bulk_create", object_type="note", count=len(created))
+            AuditEvent.objects.record("note.bulk_create", object_type="note", count=len(created))
         return created
 
 
@@ -182,6 +151,12 @@ class Note(models.Model):
         related_name="+",
     )
     attestation = models.TextField(blank=True)
+    # Coding warnings the clinician signed despite, each with the one-line reason given
+    # ([{"message", "fix", "rule", "reason"}]): printed on the PDF, counted on the dashboard.
+    coding_overrides = models.JSONField(default=list, blank=True)
+    coding_warnings_signed = models.PositiveSmallIntegerField(
+        default=0, help_text="how many coding warnings were signed with a reason"
+    )
     content_hash = models.CharField("content SHA-256", max_length=64, blank=True)
 
     # Each element's status after the last save ("documented", "not applicable: <reason>",
@@ -369,61 +344,3 @@ class Addendum(models.Model):
 
     def __str__(self):
         return f"Addendum to note {self.note_id} by {self.author}"
-
-
-class AuditLogIsAppendOnly(Exception):
-    """Raised on any attempt to change or delete an audit event."""
-
-
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditLogIsAppendOnly("audit events cannot be updated")
-
-    def delete(self):
-        raise AuditLogIsAppendOnly("audit events cannot be deleted")
-
-
-class AuditEvent(models.Model):
-    """Append-only record of who did what, when and from where.
-
-    Each row carries an HMAC of its content and of the previous row's HMAC, so removing or
-    editing a row breaks the chain (`manage.py verify_audit`). Database triggers refuse
-    UPDATE and DELETE as well (checklists/audit_triggers.py).
-    """
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=40, db_index=True)
-    note = models.ForeignKey(
-        Note, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
-    object_type = models.CharField(max_length=60, blank=True)
-    object_id = models.CharField(max_length=60, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-    prev_hmac = models.CharField(max_length=64)
-    hmac = models.CharField(max_length=64)
-
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-pk"]
-        indexes = [models.Index(fields=["note", "at"]), models.Index(fields=["actor", "at"])]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AuditLogIsAppendOnly("audit events cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogIsAppendOnly("audit events cannot be deleted")

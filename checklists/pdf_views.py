@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from audit.models import AuditEvent
 from procedures.models import ProcedureCode
 
-from . import audit
 from .access import get_note_for_user
 from .pdf.render import render_checklist_pdf, render_note_pdf
 
@@ -26,7 +26,7 @@ def _pdf_response(pdf: bytes, filename: str, *, private: bool) -> HttpResponse:
 def note_pdf(request, pk):
     note = get_note_for_user(request, pk)
     pdf = render_note_pdf(note)
-    audit.record("note.pdf", actor=request.user, note=note, request=request)
+    AuditEvent.objects.record("note.pdf", actor=request.user, note=note, request=request)
     return _pdf_response(pdf, f"note-{note.pk}.pdf", private=True)
 
 

@@ -8,9 +8,12 @@ addenda).
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
+from audit.models import AuditEvent
+from coding.for_note import claim_for_note
+from coding.problems import blocking, warnings
+from coding.scrub import scrub
+
 from .canonical import content_hash
-from .coding_checks import blocking, check_lines
 from .completeness import applicable_elements, assess
 from .models import Addendum, CodeLine, Note, NoteGap
 from .snapshot import build_definitions
@@ -47,14 +50,16 @@ def line_dicts(note) -> list[dict]:
             "modifiers": list(line.modifiers),
             "side": line.side,
             "site": line.site,
+            "technique": line.technique,
         }
         for line in note.lines.all()
     ]
 
 
 def coding_problems(note, lines=None):
+    """Every problem the claim scrubber finds on the note's date of service (coding/)."""
     lines = line_dicts(note) if lines is None else lines
-    return check_lines(lines, note.definitions.get("codes", {}), note.answers or {})
+    return scrub(claim_for_note(note, lines))
 
 
 def completeness(note):
@@ -115,7 +120,9 @@ def create_note(
     _write_lines(note, lines)
     _store_results(note, lines)
     note.save()
-    audit.record("note.create", actor=clinician, note=note, request=request, codes=note.codes)
+    AuditEvent.objects.record(
+        "note.create", actor=clinician, note=note, request=request, codes=note.codes
+    )
     return note
 
 
@@ -158,11 +165,20 @@ def save_note(note, *, version, answers, lines=None, header=None, actor, request
     current.version += 1
     current.save()
     if changes["answers"] or len(changes) > 1:
-        audit.record("note.update", actor=actor, note=current, request=request, **changes)
+        AuditEvent.objects.record(
+            "note.update", actor=actor, note=current, request=request, **changes
+        )
     return current
 
 
-def signing_problems(note, user) -> list[str]:
+def unexplained_warnings(problems, reasons: dict) -> list:
+    """The warnings no one-line reason was given for."""
+    return [p for p in warnings(problems) if not (reasons.get(p.key) or "").strip()]
+
+
+def signing_problems(note, user, warning_reasons: dict | None = None) -> list[str]:
+    """Why the note cannot be signed. With `warning_reasons` (the signing form's), a warning
+    without a reason counts too; without, only what no reason can fix."""
     reasons = []
     if note.is_signed:
         reasons.append("This note is already signed.")
@@ -172,19 +188,36 @@ def signing_problems(note, user) -> list[str]:
     if not result.is_complete:
         names = ", ".join(g.label for g in result.missing_required)
         reasons.append(f"Required elements missing: {names}.")
-    for problem in blocking(coding_problems(note)):
+    problems = coding_problems(note)
+    for problem in blocking(problems):
         reasons.append(f"{problem.message} {problem.fix}")
+    if warning_reasons is not None:
+        for problem in unexplained_warnings(problems, warning_reasons):
+            reasons.append(f"Give a reason to sign despite the coding warning: {problem.message}")
     return reasons
 
 
 @transaction.atomic
-def sign_note(note, *, user, version, request=None) -> Note:
+def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Note:
+    """Sign the note. Each coding warning needs a one-line reason in `warning_reasons`
+    (keyed by the problem's key); the reasons are kept on the note and print on the PDF."""
     current = _locked(note)
     if current.version != version and not current.is_signed:
         raise StaleVersion(current)
-    reasons = signing_problems(current, user)
+    warning_reasons = warning_reasons or {}
+    reasons = signing_problems(current, user, warning_reasons)
     if reasons:
         raise SigningRefused(reasons)
+    current.coding_overrides = [
+        {
+            "message": p.message,
+            "fix": p.fix,
+            "rule": p.rule,
+            "reason": " ".join(warning_reasons[p.key].split())[:200],
+        }
+        for p in warnings(coding_problems(current))
+    ]
+    current.coding_warnings_signed = len(current.coding_overrides)
     # What no longer applies (e.g. phenol fields after switching to RF) is not signed.
     applicable = {
         e["key"] for e in applicable_elements(current.definitions["elements"], current.answers)
@@ -197,8 +230,13 @@ def sign_note(note, *, user, version, request=None) -> Note:
     current.version += 1
     current.content_hash = content_hash(current)
     current.save(allow_signing=True)
-    audit.record(
-        "note.sign", actor=user, note=current, request=request, sha256=current.content_hash
+    AuditEvent.objects.record(
+        "note.sign",
+        actor=user,
+        note=current,
+        request=request,
+        sha256=current.content_hash,
+        coding_warnings_signed=[[o["message"], o["reason"]] for o in current.coding_overrides],
     )
     return current
 
@@ -210,8 +248,8 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
         raise ValueError("Addenda are for signed notes; edit the draft instead.")
     addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)
     # Status is bookkeeping outside the signed content; the hash still covers the original.
-    Note.objects.filter(pk=current.pk).update(status=Note.Status.AMENDED)
-    audit.record(
+    Note.objects.filter(pk=current.pk).mark_amended()
+    AuditEvent.objects.record(
         "note.addendum",
         actor=author,
         note=current,

@@ -87,10 +87,13 @@ def build_definitions(code_values: list[str]) -> dict:
         "catalog_version": version.version if version else "",
         "codes": {
             value: {name: getattr(code, name) for name in CODE_FIELDS}
-            | {"addon_of": [p.code for p in code.addon_of.all()]}
+            | {"addon_of": [p.code for p in code.addon_of.all()], "billing": code.billing}
             for value, code in codes.items()
         },
         "elements": elements,
+        # What the claim scrubber (coding/) checks these codes against, frozen with them.
+        "cpt_year": version.cpt_year if version else None,
+        "claim_rules": version.claim_rules if version else {},
     }
 
 

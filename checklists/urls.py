@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import audit_views, pdf_views, views
+from audit import views as audit_views
+
+from . import pdf_views, views
 
 app_name = "checklists"
 urlpatterns = [
@@ -12,6 +14,7 @@ urlpatterns = [
     path("notes/<int:pk>/sign/", views.note_sign, name="note-sign"),
     path("notes/<int:pk>/addenda/new/", views.addendum_new, name="addendum-new"),
     path("notes/<int:pk>/pdf/", pdf_views.note_pdf, name="note-pdf"),
-    path("audit/", audit_views.audit_list, name="audit-list"),
+    # compat: remove after merge (the page is audit:event-list, at the same address).
+    path("audit/", audit_views.event_list, name="audit-list"),
     path("patients/new/", views.patient_new, name="patient-new"),
 ]

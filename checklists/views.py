@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditEvent
+from coding.problems import NOTICE, blocking, warnings
+from practice.access import require, require_reader
 from review.selectors import with_open_query_count
 
-from . import audit, services
-from .access import can_edit, get_note_for_user, readable_notes, require, require_reader
+from . import services
+from .access import can_edit, get_note_for_user, readable_notes
 from .canonical import content_hash
-from .coding_checks import blocking
 from .element_form import ElementForm
 from .forms import (
     AddendumForm,
@@ -65,7 +67,7 @@ def note_list(request):
 def note_new(request):
     require(request.user, "checklists.add_note", "Your role does not create notes.")
     if request.method == "POST":
-        header = NoteHeaderForm(request.POST, prefix="header")
+        header = NoteHeaderForm(request.POST, prefix="header", user=request.user)
         lines = CodeLineFormSet(request.POST, prefix="lines")
         if header.is_valid() and lines.is_valid():
             note = services.create_note(
@@ -79,7 +81,9 @@ def note_new(request):
             messages.success(request, "Note started. Fill it in; it saves as you type.")
             return redirect("checklists:note-edit", note.pk)
     else:
-        header = NoteHeaderForm(prefix="header", initial={"patient": request.GET.get("patient")})
+        header = NoteHeaderForm(
+            prefix="header", initial={"patient": request.GET.get("patient")}, user=request.user
+        )
         lines = CodeLineFormSet(prefix="lines", initial=[{"units": 1}] * 3)
     return render(request, "checklists/note_new.html", {"header": header, "lines": lines})
 
@@ -267,7 +271,7 @@ def note_detail(request, pk):
     note = get_note_for_user(request, pk)
     result, problems = _panel(note)
     hash_ok = content_hash(note) == note.content_hash if note.is_signed else None
-    audit.record("note.view", actor=request.user, note=note, request=request)
+    AuditEvent.objects.record("note.view", actor=request.user, note=note, request=request)
     return render(
         request,
         "checklists/note_detail.html",
@@ -293,16 +297,22 @@ def note_sign(request, pk):
         messages.info(request, "This note is already signed.")
         return redirect(note)
     reasons = services.signing_problems(note, request.user)
+    problems = services.coding_problems(note)
     form = SignForm(
         request.POST or None,
         user=request.user,
         request=request,
+        warnings=warnings(problems),
         initial={"version": note.version},
     )
     if request.method == "POST" and not reasons and form.is_valid():
         try:
             services.sign_note(
-                note, user=request.user, version=form.cleaned_data["version"], request=request
+                note,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                warning_reasons=form.warning_reasons(),
+                request=request,
             )
         except services.StaleVersion:
             messages.error(
@@ -316,7 +326,7 @@ def note_sign(request, pk):
                 request, "Note signed. It can no longer change; add an addendum for corrections."
             )
             return redirect(note)
-    result, problems = _panel(note)
+    result = services.completeness(note)
     return render(
         request,
         "checklists/note_sign.html",
@@ -325,6 +335,7 @@ def note_sign(request, pk):
             "form": form,
             "reasons": reasons,
             "result": result,
+            "notices": [p for p in problems if p.severity == NOTICE],
             "attestation": services.ATTESTATION,
             "sections": note_sections(note),
         },
@@ -355,7 +366,7 @@ def addendum_new(request, pk):
 
 @login_required
 def patient_new(request):
-    require(request.user, "checklists.add_patient", "Your role does not add patients.")
+    require(request.user, "practice.add_patient", "Your role does not add patients.")
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         patient = form.save()

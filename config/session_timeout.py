@@ -64,3 +64,11 @@ def keepalive(request):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "session_expired"}, status=401)
     return JsonResponse({"idle_seconds": settings.SESSION_IDLE_SECONDS})
+
+
+def stamp_sign_in(sender, request, user, **kwargs):
+    """Start both clocks at sign-in (connected to user_logged_in by practice.apps)."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[STARTED] = now
+        request.session[LAST_SEEN] = now

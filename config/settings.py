@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "procedures",
+    "audit",
+    "practice",
     "checklists",
     "review",
     "interop",
@@ -83,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "procedures.context_processors.catalog",
-                "checklists.context_processors.practice",
+                "practice.context_processors.practice",
             ],
         },
     },
@@ -185,6 +187,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Key of the audit trail's HMAC chain; defaults to SECRET_KEY. Set it apart so that
 # rotating SECRET_KEY does not invalidate the chain.
 AUDIT_HMAC_KEY = env.str("AUDIT_HMAC_KEY", default="")
+
+# What a clinician reads: "practice" (every note of the practice) or "own" (their own
+# notes and their patients' notes: minimum necessary). Managers read the practice's.
+CLINICIAN_READ_SCOPE = env.str("CLINICIAN_READ_SCOPE", default="practice")
+if CLINICIAN_READ_SCOPE not in ("practice", "own"):
+    raise ValueError('CLINICIAN_READ_SCOPE is "practice" or "own"')
 
 # The shipped catalog; `load_catalog` reads it when no path is given.
 CATALOG_FILE = BASE_DIR / "procedures" / "catalog" / "neurolysis.toml"

@@ -4,6 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from checklists.pdf_views import checklist_pdf
+from procedures import urls as procedures_urls
+
 from .health import healthz
 from .session_timeout import keepalive
 
@@ -33,10 +36,20 @@ urlpatterns = [
     ),
     path("healthz", healthz, name="healthz"),
     path("session/keepalive/", keepalive, name="session-keepalive"),
-    path("codes/", include("procedures.urls")),
+    path(
+        "codes/",
+        include(
+            (
+                procedures_urls.urlpatterns
+                + [path("<str:code>/checklist.pdf", checklist_pdf, name="code-checklist-pdf")],
+                procedures_urls.app_name,
+            )
+        ),
+    ),
     path("review/", include("review.urls")),
     path("", include("interop.urls")),
     path("", include("rules.urls")),
     path("", include("checklists.urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

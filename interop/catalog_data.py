@@ -12,7 +12,13 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from procedures.catalog_file import CODE_FACTS, CatalogData
-from procedures.models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode
+from procedures.models import (
+    CatalogVersion,
+    CodeElement,
+    DocumentationElement,
+    ProcedureCode,
+    Source,
+)
 
 LIST_FACTS = (
     "addon_of",
@@ -53,6 +59,7 @@ def code_dict(code: ProcedureCode) -> dict:
         "title": code.title,
         "summary": code.summary,
         **facts,
+        "billing": code.billing,
         "addon_of": sorted(p.code for p in code.addon_of.all()),
         "sources": sorted(s.key for s in code.sources.all()),
         "active": code.active,
@@ -98,6 +105,9 @@ def from_database(codes: list[str] | None = None) -> CatalogData:
     if codes is None:
         for element in DocumentationElement.objects.filter(active=True):
             elements.setdefault(element.key, element_dict(element))
+        # The claim rules cite sources no code or element names.
+        for source in Source.objects.all():
+            sources.setdefault(source.key, source_dict(source))
 
     version = CatalogVersion.current()
     return CatalogData(
@@ -110,6 +120,7 @@ def from_database(codes: list[str] | None = None) -> CatalogData:
         sources=dict(sorted(sources.items())),
         elements=dict(sorted(elements.items())),
         codes=[code_dict(code) for code in rows],
+        claim_rules=version.claim_rules if version else {},
     )
 
 

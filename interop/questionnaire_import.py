@@ -9,15 +9,22 @@ generated catalog file, so every rule of the file format applies), and writes it
 changes when the import is already the catalog (the round trip of our own export).
 """
 
+import hashlib
+import json
 import re
-import tempfile
+import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.db import transaction
 
-from procedures.catalog_file import KEY_PATTERN, CatalogData, CatalogError, parse_catalog
+from procedures.catalog_file import (
+    KEY_PATTERN,
+    CatalogData,
+    CatalogError,
+    billing_document,
+    catalog_from_document,
+)
 from procedures.catalog_loader import LoadReport, load_catalog
 
 from .catalog_data import CODE_FACTS, LIST_FACTS, from_database, to_toml
@@ -407,6 +414,8 @@ def catalog_entries(questionnaire: dict, current: CatalogData) -> Imported:
         **_code_facts(questionnaire, code, existing),
         "active": questionnaire.get("status") != "retired",
         "links": links,
+        # A Questionnaire carries no billing facts: a known code keeps the catalog's.
+        "billing": existing.get("billing", {}) if existing else {},
     }
     imported.sources = _sources(questionnaire)
     wanted = imported.code["sources"] + [link["source"] for link in links if link["source"]]
@@ -466,15 +475,19 @@ def merged_catalog(current: CatalogData, imported: Imported, version: str) -> Ca
 
 
 def validated(data: CatalogData, path: str) -> CatalogData:
-    """`data` as `parse_catalog` reads it, so every rule of the catalog format applies."""
-    with tempfile.TemporaryDirectory() as folder:
-        file = Path(folder) / "catalog.toml"
-        file.write_text(to_toml(data), encoding="utf-8")
-        try:
-            parsed = parse_catalog(file)
-        except CatalogError as exc:
-            message = str(exc).replace(str(file), f"{path} (as catalog entries)")
-            raise QuestionnaireImportError(message) from exc
+    """`data` validated as a catalog file is, so every rule of the catalog format applies."""
+    text = to_toml(data)
+    billing = billing_document(data)
+    checksum = hashlib.sha256(
+        text.encode("utf-8") + json.dumps(billing, sort_keys=True).encode("utf-8")
+    ).hexdigest()
+    document = tomllib.loads(text) | {"billing": billing}
+    try:
+        parsed = catalog_from_document(
+            document, path=f"{path} (as catalog entries)", checksum=checksum
+        )
+    except CatalogError as exc:
+        raise QuestionnaireImportError(str(exc)) from exc
     return replace(parsed, path=path)
 
 

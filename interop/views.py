@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 
-from checklists import audit
+from audit.models import AuditEvent
 from checklists.access import get_note_for_user
 
 from .catalog_data import from_database
@@ -41,5 +41,5 @@ def code_questionnaire(request, code):
 def note_fhir(request, pk):
     note = get_note_for_user(request, pk)
     bundle = note_bundle(note)
-    audit.record("note.fhir", actor=request.user, note=note, request=request)
+    AuditEvent.objects.record("note.fhir", actor=request.user, note=note, request=request)
     return _fhir_response(bundle, f"note-{note.pk}-fhir.json")

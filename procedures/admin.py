@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from checklists import audit
+from audit.models import AuditEvent
 
 from .models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode, Source
 
@@ -10,7 +10,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit.record(
+        AuditEvent.objects.record(
             "catalog.change" if change else "catalog.add",
             request=request,
             object_type=obj._meta.model_name,
@@ -19,7 +19,7 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request, obj):
-        audit.record(
+        AuditEvent.objects.record(
             "catalog.delete",
             request=request,
             object_type=obj._meta.model_name,
@@ -31,7 +31,7 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.has_changed():
-            audit.record(
+            AuditEvent.objects.record(
                 "catalog.change",
                 request=request,
                 object_type=formset.model._meta.model_name,

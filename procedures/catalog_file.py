@@ -1,62 +1,27 @@
 """Read and validate a catalog file (docs/catalog-format.md) without touching the database.
 
 `parse_catalog(path)` returns a `CatalogData` or raises `CatalogError` whose message names
-the file, the code (or element / source) and the field, so whoever edits the file can go
-straight to the line.
+the file, the code (or element, source, billing table) and the field, so whoever edits the
+file can go straight to it. The shape of every table is declared in
+`procedures.catalog_schema` (pydantic); this module checks what needs the whole file (an
+element a link names, a condition's values, an add-on's primary) and hands the loader plain
+dicts.
 """
 
 import hashlib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from coding.sites import key as site_key
+
+from .billing_schema import check_references
+from .catalog_schema import CHOICE_INPUTS, KEY_PATTERN, CatalogFile, Code, Element
 from .data_file import Where, read_toml
 
-SECTIONS = ("pre", "procedure", "post")
-INPUT_TYPES = (
-    "text",
-    "long_text",
-    "choice",
-    "multi_choice",
-    "yes_no",
-    "number",
-    "date",
-    "datetime",
-    "pain_score",
-    "percent",
-)
-CHOICE_INPUTS = ("choice", "multi_choice")
-RANGED_INPUTS = ("number", "percent", "pain_score")
-SOURCE_KINDS = (
-    "cms",
-    "cpt-guideline",
-    "lcd",
-    "article",
-    "payer-policy",
-    "literature",
-    "practice",
-)
-FAMILIES = ("neurolytic", "chemodenervation", "diagnostic_block")
-UNIT_KINDS = (
-    "session",
-    "side",
-    "nerve",
-    "joint",
-    "extremity",
-    "interspace",
-    "vertebral_body",
-    "knee",
-    "branch",
-)
-GLOBAL_DAYS = ("000", "010", "090", "ZZZ")
-LATERALITIES = ("none", "side_required", "bilateral_allowed")
-IMAGING = ("included", "separate", "in_code", "none")
-TECHNIQUES = ("chemical", "thermal_rf", "cooled_rf", "cryo", "chemodenervation", "nerve_block")
-REQUIREMENTS = ("required", "recommended", "information")
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-SOURCE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-CODE_PATTERN = re.compile(r"^[0-9]{4}[0-9A-Z]$")
+__all__ = ["KEY_PATTERN", "CODE_FACTS", "CatalogData", "CatalogError", "parse_catalog"]
 
 
 class CatalogError(ValueError):
@@ -74,129 +39,9 @@ class CatalogData:
     sources: dict[str, dict]
     elements: dict[str, dict]
     codes: list[dict] = field(default_factory=list)
-
-
-def _one_of(where, what, name, value, allowed):
-    if value not in allowed:
-        where.fail(what, name, f"{value!r} is not one of {', '.join(allowed)}")
-    return value
-
-
-def _text(where, what, table, name, *, required=True, default=""):
-    value = table.get(name, None)
-    if value is None:
-        if required:
-            where.fail(what, name, "is missing")
-        return default
-    if not isinstance(value, str):
-        where.fail(what, name, f"must be text, not {type(value).__name__}")
-    if required and not value.strip():
-        where.fail(what, name, "must not be empty")
-    return value.strip()
-
-
-def _text_list(where, what, table, name):
-    value = table.get(name, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        where.fail(what, name, "must be a list of text values")
-    if len(set(value)) != len(value):
-        where.fail(what, name, "lists a value twice")
-    return value
-
-
-def _no_unknown_fields(where, what, table, allowed):
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        where.fail(what, unknown[0], f"is not a known field (known: {', '.join(allowed)})")
-
-
-def _decimal(where, what, table, name):
-    value = table.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        where.fail(what, name, "must be a number")
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:  # pragma: no cover - tomllib only yields finite numbers here
-        where.fail(what, name, "must be a finite number")
-
-
-ELEMENT_FIELDS = (
-    "label",
-    "section",
-    "input",
-    "help",
-    "choices",
-    "unit",
-    "min",
-    "max",
-    "allow_na",
-    "na_reasons",
-)
-
-
-def _parse_element(where, key, table):
-    what = f"element {key}"
-    if not KEY_PATTERN.match(key):
-        where.fail(what, "key", "must be lower-case letters, digits and underscores")
-    if not isinstance(table, dict):
-        where.fail(what, "key", "must be a table")
-    _no_unknown_fields(where, what, table, ELEMENT_FIELDS)
-    input_type = _one_of(where, what, "input", table.get("input"), INPUT_TYPES)
-    element = {
-        "key": key,
-        "label": _text(where, what, table, "label"),
-        "section": _one_of(where, what, "section", table.get("section"), SECTIONS),
-        "input_type": input_type,
-        "help_text": _text(where, what, table, "help"),
-        "unit": _text(where, what, table, "unit", required=False),
-        "min_value": _decimal(where, what, table, "min"),
-        "max_value": _decimal(where, what, table, "max"),
-        "allow_na": table.get("allow_na", False),
-        "na_reasons": _text_list(where, what, table, "na_reasons"),
-        "choices": [],
-    }
-    if not isinstance(element["allow_na"], bool):
-        where.fail(what, "allow_na", "must be true or false")
-    if element["na_reasons"] and not element["allow_na"]:
-        where.fail(what, "na_reasons", "is given but allow_na is not true")
-    choices = table.get("choices")
-    if input_type in CHOICE_INPUTS:
-        if not isinstance(choices, list) or not choices:
-            where.fail(what, "choices", f"is required for input '{input_type}'")
-        for index, pair in enumerate(choices):
-            if (
-                not isinstance(pair, list)
-                or len(pair) != 2
-                or not all(isinstance(p, str) and p.strip() for p in pair)
-            ):
-                where.fail(what, f"choices[{index}]", "must be a [value, label] pair of text")
-        values = [pair[0] for pair in choices]
-        if len(set(values)) != len(values):
-            where.fail(what, "choices", "lists a value twice")
-        element["choices"] = [list(pair) for pair in choices]
-    elif choices is not None:
-        where.fail(what, "choices", f"only applies to choice inputs, not '{input_type}'")
-    if input_type == "number" and not element["unit"]:
-        where.fail(what, "unit", "is required for input 'number'")
-    if input_type not in RANGED_INPUTS and (
-        element["min_value"] is not None or element["max_value"] is not None
-    ):
-        where.fail(what, "min", f"a range only applies to numbers, not '{input_type}'")
-    if input_type == "pain_score":
-        element["min_value"], element["max_value"] = Decimal(0), Decimal(10)
-    if input_type == "percent":
-        element["min_value"] = (
-            element["min_value"] if element["min_value"] is not None else Decimal(0)
-        )
-        element["max_value"] = (
-            element["max_value"] if element["max_value"] is not None else Decimal(100)
-        )
-    low, high = element["min_value"], element["max_value"]
-    if low is not None and high is not None and low > high:
-        where.fail(what, "min", f"{low} is above max {high}")
-    return element
+    # The claim scrubber's catalog-wide rules ([billing] less its per-code part, which is
+    # in each code's "billing").
+    claim_rules: dict = field(default_factory=dict)
 
 
 # What a code says about itself besides its name and checklist: the one list the loader,
@@ -220,188 +65,222 @@ CODE_FACTS = (
     "sources",
     "caveats",
 )
-CODE_FIELDS = ("code", "title", "summary", *CODE_FACTS, "active", "elements")
-LINK_FIELDS = ("key", "requirement", "when", "source", "why")
+
+# pydantic's error types, in the words the rest of our messages use.
+PLAIN_WORDS = {
+    "extra_forbidden": "is not a known field",
+    "missing": "is missing",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "bool_type": "must be true or false",
+    "float_type": "must be a number",
+    "list_type": "must be a list",
+    "tuple_type": "must be a [value, label] pair",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "string_too_short": "must not be empty",
+    "too_short": "must not be empty",
+    "string_pattern_mismatch": "is not in the expected form",
+}
+MODEL_RULE = re.compile(r"^(\w+): (.*)$")
 
 
-def _parse_links(where, what, code, table, elements, sources):
-    links = table.get("elements")
-    if not isinstance(links, list) or not links:
-        where.fail(what, "elements", "must list at least one element")
-    parsed, seen = [], set()
-    for index, link in enumerate(links):
+def _where_in_file(document: dict, loc: tuple) -> tuple[str, list]:
+    """'code 64681' / 'element x' / 'source y' / '[catalog]' / 'billing...' and the rest of
+    the location, from pydantic's location in the file."""
+    head, rest = loc[0], list(loc[1:])
+    if head == "codes" and rest and isinstance(rest[0], int):
+        entry = (document.get("codes") or [{}])[rest[0]]
+        code = entry.get("code") if isinstance(entry, dict) else None
+        return f"code {code}", rest[1:]
+    if head in ("elements", "sources") and rest:
+        return f"{head[:-1]} {rest[0]}", rest[1:]
+    if head == "catalog":
+        return "[catalog]", rest
+    if head == "billing":
+        path = "billing"
+        while len(rest) > 1 or (rest and isinstance(rest[0], int)):
+            part = rest.pop(0)
+            path += f"[{part}]" if isinstance(part, int) else f".{part}"
+        return path, rest
+    return f"[{head}]", rest
+
+
+def format_validation_error(where: Where, error: ValidationError, document: dict, prefix=()):
+    """The first problem pydantic found, as "file: code X, field 'y': message"."""
+    first = error.errors()[0]
+    what, rest = _where_in_file(document, (*prefix, *first["loc"]))
+    if rest and rest[-1] == "[key]":  # a table key that is not a valid name
+        where.fail(what, "key", "must be a lower-case name (letters, digits, - or _)")
+    field_name = ""
+    for part in rest:
+        field_name += (
+            f"[{part}]" if isinstance(part, int) else f"{'.' if field_name else ''}{part}"
+        )
+    message = first["msg"].removeprefix("Value error, ")
+    rule = MODEL_RULE.match(message) if first["type"] == "value_error" else None
+    if rule:  # a rule of the whole table, about one of its fields
+        field_name = f"{field_name}.{rule[1]}" if field_name else rule[1]
+        message = rule[2]
+    elif first["type"] == "literal_error":
+        message = f"{first['input']!r} is not one of {first['ctx']['expected']}"
+    elif first["type"] in PLAIN_WORDS:
+        message = PLAIN_WORDS[first["type"]]
+    where.fail(what, field_name or "(entry)", message)
+
+
+def _element(key: str, element: Element) -> dict:
+    low, high = element.limits()
+    return {
+        "key": key,
+        "label": element.label,
+        "section": element.section,
+        "input_type": element.input,
+        "help_text": element.help,
+        "unit": element.unit,
+        "min_value": low,
+        "max_value": high,
+        "allow_na": element.allow_na,
+        "na_reasons": list(element.na_reasons),
+        "choices": [list(pair) for pair in element.choices or []],
+    }
+
+
+def _links(where, code: Code, elements: dict, sources: dict) -> list[dict]:
+    what, linked = f"code {code.code}", [link.key for link in code.elements]
+    parsed = []
+    for index, link in enumerate(code.elements):
         name = f"elements[{index}]"
-        if not isinstance(link, dict):
-            where.fail(what, name, "must be a table")
-        _no_unknown_fields(where, what, link, LINK_FIELDS)
-        key = link.get("key")
-        if key not in elements:
-            where.fail(what, f"{name}.key", f"{key!r} is not defined under [elements]")
-        if key in seen:
-            where.fail(what, f"{name}.key", f"{key!r} is linked twice")
-        seen.add(key)
-        source = link.get("source")
-        if source is not None and source not in sources:
-            where.fail(what, f"{name}.source", f"{source!r} is not defined under [sources]")
+        if link.key not in elements:
+            where.fail(what, f"{name}.key", f"{link.key!r} is not defined under [elements]")
+        if link.key in linked[:index]:
+            where.fail(what, f"{name}.key", f"{link.key!r} is linked twice")
+        if link.source is not None and link.source not in sources:
+            where.fail(what, f"{name}.source", f"{link.source!r} is not defined under [sources]")
+        condition = None
+        if link.when is not None:
+            condition = {"element": link.when.element, "in": list(link.when.in_)}
+            _check_condition(
+                where, what, f"{name}.when", code.code, link.key, condition, linked, elements
+            )
         parsed.append(
             {
-                "key": key,
-                "requirement": _one_of(
-                    where, what, f"{name}.requirement", link.get("requirement"), REQUIREMENTS
-                ),
-                "condition": link.get("when"),
-                "source": source,
-                "why": _text(where, what, link, "why", required=False),
+                "key": link.key,
+                "requirement": link.requirement,
+                "condition": condition,
+                "source": link.source,
+                "why": link.why,
                 "order": index + 1,
             }
         )
-    # Conditions are checked once every link of the code is known.
-    for index, link in enumerate(parsed):
-        condition = link["condition"]
-        if condition is None:
-            continue
-        name = f"elements[{index}].when"
-        if (
-            not isinstance(condition, dict)
-            or set(condition) != {"element", "in"}
-            or not isinstance(condition["in"], list)
-            or not condition["in"]
-        ):
-            where.fail(what, name, 'must be { element = "key", in = ["value", ...] }')
-        target = condition["element"]
-        if target not in seen:
-            where.fail(what, f"{name}.element", f"{target!r} is not linked to code {code}")
-        if target == link["key"]:
-            where.fail(what, f"{name}.element", "an element cannot depend on itself")
-        target_element = elements[target]
-        if target_element["input_type"] in CHOICE_INPUTS:
-            known = {pair[0] for pair in target_element["choices"]}
-            unknown = [v for v in condition["in"] if v not in known]
-            if unknown:
-                where.fail(what, f"{name}.in", f"{unknown[0]!r} is not a choice of {target}")
-        elif target_element["input_type"] == "yes_no":
-            if any(v not in ("yes", "no") for v in condition["in"]):
-                where.fail(what, f"{name}.in", f"{target} is yes/no: use 'yes' or 'no'")
-        else:
-            where.fail(what, f"{name}.element", f"{target} is not a choice or yes/no element")
-        link["condition"] = {"element": target, "in": list(condition["in"])}
     return parsed
 
 
-def _parse_code(where, table, elements, sources):
-    code = table.get("code")
-    what = f"code {code}"
-    if not isinstance(code, str) or not CODE_PATTERN.match(code):
-        where.fail(f"code {code!r}", "code", "must be a five-character CPT/HCPCS code")
-    _no_unknown_fields(where, what, table, CODE_FIELDS)
-    parsed = {
-        "code": code,
-        "title": _text(where, what, table, "title"),
-        "summary": _text(where, what, table, "summary"),
-        "family": _one_of(where, what, "family", table.get("family"), FAMILIES),
-        "addon_of": _text_list(where, what, table, "addon_of"),
-        "unit_of_service": _text(where, what, table, "unit_of_service"),
-        "unit_kind": _one_of(where, what, "unit_kind", table.get("unit_kind"), UNIT_KINDS),
-        "max_units": table.get("max_units", 1),
-        "global_days": _one_of(where, what, "global_days", table.get("global_days"), GLOBAL_DAYS),
-        "bilateral_indicator": table.get("bilateral_indicator"),
-        "laterality": _one_of(where, what, "laterality", table.get("laterality"), LATERALITIES),
-        "site_label": _text(where, what, table, "site_label", required=False),
-        "site_choices": _text_list(where, what, table, "site_choices"),
-        "imaging": _one_of(where, what, "imaging", table.get("imaging"), IMAGING),
-        "imaging_codes": _text_list(where, what, table, "imaging_codes"),
-        "techniques": _text_list(where, what, table, "techniques"),
-        "modifiers": _text_list(where, what, table, "modifiers"),
-        "places_of_service": _text_list(where, what, table, "places_of_service"),
-        "sources": _text_list(where, what, table, "sources"),
-        "caveats": _text(where, what, table, "caveats", required=False),
-        "active": table.get("active", True),
-    }
-    if isinstance(parsed["max_units"], bool) or not isinstance(parsed["max_units"], int):
-        where.fail(what, "max_units", "must be a whole number")
-    if not 1 <= parsed["max_units"] <= 99:
-        where.fail(what, "max_units", "must be between 1 and 99")
-    if parsed["bilateral_indicator"] not in (0, 1, 2, 3, 9):
-        where.fail(what, "bilateral_indicator", "must be a CMS bilateral indicator 0-3 or 9")
-    if not isinstance(parsed["active"], bool):
-        where.fail(what, "active", "must be true or false")
-    for technique in parsed["techniques"]:
-        _one_of(where, what, "techniques", technique, TECHNIQUES)
-    if not parsed["techniques"]:
-        where.fail(what, "techniques", "must list at least one technique")
-    if "50" in parsed["modifiers"] and parsed["bilateral_indicator"] != 1:
-        where.fail(what, "modifiers", "modifier 50 applies only with bilateral indicator 1")
-    if (parsed["global_days"] == "ZZZ") != bool(parsed["addon_of"]):
-        where.fail(what, "addon_of", "an add-on (global ZZZ) must name its primary codes")
-    for source in parsed["sources"]:
+def _check_condition(where, what, name, code, key, condition, linked, elements):
+    target = condition["element"]
+    if target not in linked:
+        where.fail(what, f"{name}.element", f"{target!r} is not linked to code {code}")
+    if target == key:
+        where.fail(what, f"{name}.element", "an element cannot depend on itself")
+    kind = elements[target]["input_type"]
+    if kind in CHOICE_INPUTS:
+        known = {pair[0] for pair in elements[target]["choices"]}
+        unknown = [v for v in condition["in"] if v not in known]
+        if unknown:
+            where.fail(what, f"{name}.in", f"{unknown[0]!r} is not a choice of {target}")
+    elif kind == "yes_no":
+        if any(v not in ("yes", "no") for v in condition["in"]):
+            where.fail(what, f"{name}.in", f"{target} is yes/no: use 'yes' or 'no'")
+    else:
+        where.fail(what, f"{name}.element", f"{target} is not a choice or yes/no element")
+
+
+def _code(where, code: Code, elements: dict, sources: dict) -> dict:
+    for source in code.sources:
         if source not in sources:
-            where.fail(what, "sources", f"{source!r} is not defined under [sources]")
-    if not parsed["sources"]:
-        where.fail(what, "sources", "must cite at least one source")
-    parsed["links"] = _parse_links(where, what, code, table, elements, sources)
-    return parsed
+            where.fail(
+                f"code {code.code}", "sources", f"{source!r} is not defined under [sources]"
+            )
+    facts = code.model_dump(exclude={"elements"})
+    return facts | {"links": _links(where, code, elements, sources)}
+
+
+def _claim_rules(where, catalog: CatalogFile, codes, sources, elements) -> tuple[dict, dict]:
+    billing = catalog.billing
+    check_references(
+        billing,
+        codes={c["code"]: c for c in codes},
+        sources=sources,
+        elements=elements,
+        fail=where.fail,
+    )
+    per_code = {code: facts.model_dump() for code, facts in billing.codes.items()}
+    rules = billing.rules()
+    # Which codes bill each checked site, so a level on the wrong code can name the right one.
+    site_codes: dict[str, list[str]] = {}
+    for code in codes:
+        if per_code.get(code["code"], {}).get("strict_sites"):
+            for choice in code["site_choices"]:
+                site_codes.setdefault(site_key(choice), []).append(code["code"])
+    if site_codes:
+        rules["site_codes"] = site_codes
+    return per_code, rules
 
 
 def parse_catalog(path) -> CatalogData:
     path = Path(path)
-    where = Where(str(path), CatalogError)
     raw, document = read_toml(path, CatalogError)
+    return catalog_from_document(
+        document, path=str(path), checksum=hashlib.sha256(raw).hexdigest()
+    )
 
-    header = document.get("catalog")
-    if not isinstance(header, dict):
+
+def catalog_from_document(document: dict, *, path: str, checksum: str) -> CatalogData:
+    """Validate a catalog already read into a dict (a TOML file, or the FHIR importer's
+    merge); errors name `path`."""
+    where = Where(path, CatalogError)
+    if not isinstance(document.get("catalog"), dict):
         where.fail("[catalog]", "catalog", "the [catalog] table is missing")
-    version = _text(where, "[catalog]", header, "version")
-    cpt_year = header.get("cpt_year")
-    if isinstance(cpt_year, bool) or not isinstance(cpt_year, int) or cpt_year < 2000:
-        where.fail("[catalog]", "cpt_year", "must be a year such as 2025")
+    try:
+        catalog = CatalogFile.model_validate(document)
+    except ValidationError as exc:
+        format_validation_error(where, exc, document)
+    except RecursionError:
+        where.fail("[catalog]", "(file)", "is nested too deeply to be a catalog")
 
-    sources = {}
-    for key, table in (document.get("sources") or {}).items():
-        what = f"source {key}"
-        if not SOURCE_KEY_PATTERN.match(key) or not isinstance(table, dict):
-            where.fail(what, "key", "must be a lower-case slug naming a table")
-        _no_unknown_fields(where, what, table, ("title", "url", "kind"))
-        url = _text(where, what, table, "url", required=False)
-        if url and not url.startswith(("https://", "http://")):
-            where.fail(what, "url", "must start with https:// or http://")
-        sources[key] = {
-            "key": key,
-            "title": _text(where, what, table, "title"),
-            "url": url,
-            "kind": _one_of(where, what, "kind", table.get("kind"), SOURCE_KINDS),
-        }
-
-    elements = {
-        key: _parse_element(where, key, table)
-        for key, table in (document.get("elements") or {}).items()
-    }
-    if not elements:
-        where.fail("[elements]", "elements", "no element is defined")
-
+    sources = {key: {"key": key} | s.model_dump() for key, s in catalog.sources.items()}
+    elements = {key: _element(key, e) for key, e in catalog.elements.items()}
     codes, seen = [], set()
-    for table in document.get("codes") or []:
-        if not isinstance(table, dict):
-            where.fail("[[codes]]", "codes", "each code must be a table")
-        code = _parse_code(where, table, elements, sources)
-        if code["code"] in seen:
-            where.fail(f"code {code['code']}", "code", "is defined twice")
-        seen.add(code["code"])
-        codes.append(code)
-    if not codes:
-        where.fail("[[codes]]", "codes", "no code is defined")
+    for code in catalog.codes:
+        if code.code in seen:
+            where.fail(f"code {code.code}", "code", "is defined twice")
+        seen.add(code.code)
+        codes.append(_code(where, code, elements, sources))
     for code in codes:
         for primary in code["addon_of"]:
             if primary not in seen:
                 where.fail(f"code {code['code']}", "addon_of", f"{primary!r} is not a code here")
+    per_code, claim_rules = _claim_rules(where, catalog, codes, sources, elements)
+    for code in codes:
+        code["billing"] = per_code.get(code["code"], {})
 
+    header = catalog.catalog
     return CatalogData(
-        path=str(path),
-        checksum=hashlib.sha256(raw).hexdigest(),
-        version=version,
-        cpt_year=cpt_year,
-        title=_text(where, "[catalog]", header, "title"),
-        notice=_text(where, "[catalog]", header, "notice", required=False),
+        path=path,
+        checksum=checksum,
+        version=header.version,
+        cpt_year=header.cpt_year,
+        title=header.title,
+        notice=header.notice,
         sources=sources,
         elements=elements,
         codes=codes,
+        claim_rules=claim_rules,
     )
+
+
+def billing_document(data: CatalogData) -> dict:
+    """The [billing] table `data` was parsed from, to validate it again."""
+    codes = {c["code"]: c["billing"] for c in data.codes if c.get("billing")}
+    return {**data.claim_rules, "codes": codes} if codes or data.claim_rules else {}

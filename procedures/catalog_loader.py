@@ -13,6 +13,7 @@ CODE_SCALARS = (
     "title",
     "summary",
     *(name for name in CODE_FACTS if name not in ("addon_of", "sources")),
+    "billing",
     "active",
 )
 ELEMENT_SCALARS = (
@@ -144,6 +145,7 @@ def load_catalog(data) -> LoadReport:
             notice=data.notice,
             checksum=data.checksum,
             source_file=data.path,
+            claim_rules=data.claim_rules,
         )
         report.new_version = True
     return report

@@ -18,6 +18,9 @@ class CatalogVersion(models.Model):
     title = models.CharField(max_length=200)
     notice = models.TextField(blank=True)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the catalog file")
+    # The claim scrubber's catalog-wide rules: modifiers, code pairs, caps, guidance
+    # (the file's [billing] table less its per-code part; docs/coding-checks.md).
+    claim_rules = models.JSONField(default=dict, blank=True)
     source_file = models.CharField(max_length=300)
     loaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -139,6 +142,9 @@ class ProcedureCode(models.Model):
     places_of_service = models.JSONField(default=list, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="codes")
     caveats = models.TextField(blank=True)
+    # What the claim scrubber knows of this code: daily units, sites, series
+    # (the file's [billing.codes.<code>] table).
+    billing = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=True)
     elements = models.ManyToManyField(
         DocumentationElement, through="CodeElement", related_name="codes"

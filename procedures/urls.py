@@ -1,12 +1,12 @@
 from django.urls import path
 
-from checklists.pdf_views import checklist_pdf
-
 from . import views
 
 app_name = "procedures"
 urlpatterns = [
     path("", views.code_list, name="code-list"),
     path("<str:code>/", views.code_detail, name="code-detail"),
-    path("<str:code>/checklist.pdf", checklist_pdf, name="code-checklist-pdf"),
+    # The blank paper checklist ("<code>/checklist.pdf", procedures:code-checklist-pdf) is
+    # rendered by the notes app's PDF code: config/urls.py adds it to this namespace, so
+    # the catalog imports nothing from the apps above it.
 ]

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from checklists.roles import is_manager
+from practice.roles import is_manager
 
 
 def manager_required(view):

@@ -16,7 +16,8 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from checklists.models import CodeLine, Note, Patient
+from checklists.models import CodeLine, Note
+from practice.models import Patient
 from procedures.models import DocumentationElement
 
 from .models import DocumentationQuery

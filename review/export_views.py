@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from checklists import audit
+from audit.models import AuditEvent
 from checklists.models import Note
 
 from . import exports, tasks
@@ -59,7 +59,7 @@ def export_new(request):
         result = tasks.build_pdf_zip.enqueue(job.pk)
         job.task_id = str(result.id)
         job.save(update_fields=["task_id"])
-        audit.record(
+        AuditEvent.objects.record(
             "export.pdf_bulk",
             actor=request.user,
             request=request,
@@ -120,7 +120,7 @@ def export_download(request, pk):
     path = exports.file_path(job) if job.status == ExportJob.Status.DONE else None
     if path is None or (job.expires_at and job.expires_at <= timezone.now()):
         raise Http404("This export is not available (expired or not finished).")
-    audit.record(
+    AuditEvent.objects.record(
         "export.pdf_bulk", actor=request.user, request=request, job=job.pk, downloaded=True
     )
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -8,8 +8,9 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
-from checklists.models import CodeLine, Note, NoteGap, PlaceOfService
-from checklists.roles import CLINICIAN
+from checklists.models import CodeLine, Note, NoteGap
+from practice.models import PlaceOfService
+from practice.roles import CLINICIAN
 from procedures.models import ProcedureCode
 from rules import selectors as rule_selectors
 

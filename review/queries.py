@@ -8,7 +8,7 @@ Nothing here writes the note itself: managers never edit clinical content.
 from django.db import transaction
 from django.utils import timezone
 
-from checklists import audit
+from audit.models import AuditEvent
 from checklists.completeness import applicable_elements
 from checklists.models import Note, NoteGap
 
@@ -42,7 +42,7 @@ def open_query(*, note, manager, message: str, element_keys=(), request=None):
         message=message.strip(),
         elements=[{"key": key, "label": labels[key]} for key in element_keys],
     )
-    audit.record(
+    AuditEvent.objects.record(
         "query.open",
         actor=manager,
         note=note,
@@ -60,7 +60,7 @@ def _close(query, *, by, resolution, note="", request=None):
     query.resolution = resolution
     query.resolution_note = note[:300]
     query.save(update_fields=["status", "closed_by", "closed_at", "resolution", "resolution_note"])
-    audit.record(
+    AuditEvent.objects.record(
         "query.close",
         actor=by,
         note=query.note,

@@ -276,6 +276,7 @@ def note_rows(notes, *, sort: str):
             "required_missing",
             "recommended_missing",
             "place_of_service",
+            "coding_warnings_signed",
             "patient__first_name",
             "patient__last_name",
             "patient__mrn",

@@ -5,7 +5,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from checklists import audit
+from audit.models import AuditEvent
 from checklists.models import Note
 
 from . import csv_export, selectors, tallied
@@ -106,7 +106,9 @@ def dashboard(request):
 def notes_csv(request):
     filterset = _filterset(request)
     notes = filterset.qs
-    audit.record("export.csv", actor=request.user, request=request, filters=filterset.active())
+    AuditEvent.objects.record(
+        "export.csv", actor=request.user, request=request, filters=filterset.active()
+    )
     response = StreamingHttpResponse(
         csv_export.stream(notes), content_type="text/csv; charset=utf-8"
     )

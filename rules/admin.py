@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from checklists import audit
+from audit.models import AuditEvent
 
 from .models import NoteRuleStatus, PatientCoverage, Payer, RulePack
 from .services import refresh_patient
@@ -27,7 +27,7 @@ class PayerAdmin(admin.ModelAdmin):
         # Packs are saved with the relations: only then are the payer's patients re-checked.
         super().save_related(request, form, formsets, change)
         payer = form.instance
-        audit.record(
+        AuditEvent.objects.record(
             "payer.update" if change else "payer.create",
             request=request,
             object_type="payer",
@@ -49,7 +49,7 @@ class PatientCoverageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-        audit.record(
+        AuditEvent.objects.record(
             "patient.coverage",
             request=request,
             object_type="patient",

@@ -1,6 +1,6 @@
 """A synthetic procedure history for the demo practice: payers, blocks, RF sessions.
 
-Builds on `checklists.demo.seed_practice` (run `seed_demo` first). Every note goes through
+Builds on `practice.demo.seed_practice` (run `seed_demo` first). Every note goes through
 the real services (create, save, sign), so the stored rule results are the real ones.
 Idempotent: a patient that already has a payer is left alone.
 """
@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from checklists import services as notes
-from checklists.coding_checks import documented_side
 from checklists.completeness import applies
-from checklists.models import Patient
+from coding.sides import documented_side
+from practice.models import Patient
 
 from . import services
 from .models import PatientCoverage, Payer, RulePack

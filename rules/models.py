@@ -75,7 +75,7 @@ class PatientCoverage(models.Model):
     """The patient's primary payer (kept here so the notes app needs no migration)."""
 
     patient = models.OneToOneField(
-        "checklists.Patient", on_delete=models.CASCADE, related_name="coverage"
+        "practice.Patient", on_delete=models.CASCADE, related_name="coverage"
     )
     primary_payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="coverages")
     member_id = models.CharField("member ID", max_length=60, blank=True)

@@ -17,9 +17,10 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from checklists.models import Note, Practice
+from checklists.models import Note
 from checklists.pdf.note_context import page_size, practice_line
 from checklists.pdf.render import render_note_pdf, write_pdf
+from practice.models import Practice
 
 from .checks import FAILED, MET, NOT_APPLICABLE
 from .selectors import evaluate_note

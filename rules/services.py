@@ -4,7 +4,7 @@ import logging
 
 from django.db import transaction
 
-from checklists import audit
+from audit.models import AuditEvent
 from checklists.models import Note
 
 from .facts import NoteFacts
@@ -90,7 +90,7 @@ def set_coverage(patient, *, payer, member_id="", actor=None, request=None) -> P
     coverage.member_id = member_id
     coverage.updated_by = actor
     coverage.save()
-    audit.record(
+    AuditEvent.objects.record(
         "patient.coverage",
         actor=actor,
         request=request,
@@ -108,7 +108,7 @@ def save_payer(form, *, actor=None, request=None):
     """Save a PayerForm and re-check the notes of every patient it covers."""
     created = form.instance.pk is None
     payer = form.save()
-    audit.record(
+    AuditEvent.objects.record(
         "payer.create" if created else "payer.update",
         actor=actor,
         request=request,

@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from checklists import audit
-from checklists.access import get_note_for_user, readable_notes, require_reader
-from checklists.models import CodeLine, Patient
-from checklists.roles import is_manager
+from audit.models import AuditEvent
+from checklists.access import get_note_for_user, readable_notes
+from checklists.models import CodeLine
+from practice.access import require_reader
+from practice.models import Patient
+from practice.roles import is_manager
 
 from . import selectors, services
 from .forms import CoverageForm, PayerForm, PlanForm
@@ -23,7 +25,7 @@ from .packet import build_packet
 
 
 def can_set_coverage(user) -> bool:
-    return user.has_perm("checklists.add_patient") or is_manager(user)
+    return user.has_perm("practice.add_patient") or is_manager(user)
 
 
 def can_build_packet(user, note) -> bool:
@@ -39,7 +41,7 @@ def _require_manager(request):
 @login_required
 def patient_history(request, pk):
     require_reader(request)
-    patient = get_object_or_404(Patient, pk=pk)
+    patient = get_object_or_404(Patient.objects.readable_by(request.user), pk=pk)
     notes = (
         readable_notes(request.user)
         .filter(patient=patient)
@@ -89,7 +91,7 @@ def patient_history(request, pk):
 def patient_coverage(request, pk):
     if not can_set_coverage(request.user):
         raise PermissionDenied("Your role does not assign payers.")
-    patient = get_object_or_404(Patient, pk=pk)
+    patient = get_object_or_404(Patient.objects.readable_by(request.user), pk=pk)
     coverage = selectors.coverage_of(patient)
     initial = (
         {"primary_payer": coverage.primary_payer_id, "member_id": coverage.member_id}
@@ -165,7 +167,7 @@ def note_packet(request, pk):
     if not can_build_packet(request.user, note):
         raise PermissionDenied("Only a practice manager or the performing clinician builds it.")
     packet = build_packet(note)
-    audit.record(
+    AuditEvent.objects.record(
         "note.packet",
         actor=request.user,
         note=note,

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from checklists.models import Patient, Practice
-from checklists.roles import CATALOG_ADMIN, CLINICIAN, MANAGER
+from practice.models import Patient, Practice
+from practice.roles import CATALOG_ADMIN, CLINICIAN, MANAGER
 from procedures.models import ProcedureCode
 
 PASSWORD = "correct-horse-battery"
@@ -23,22 +23,26 @@ def _fast_password_hasher(settings):
 @pytest.fixture(scope="session", autouse=True)
 def _flush_around_triggers():
     """Tests that use real transactions empty every table afterwards; the audit table's
-    append-only triggers would (rightly) refuse, and the tally triggers would count the
-    notes out of tallies already emptied, so only that flush lifts them."""
+    append-only triggers and the signed record's guards would (rightly) refuse, and the
+    tally triggers would count the notes out of tallies already emptied, so only that
+    flush lifts them."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from checklists import audit_triggers
+    from audit import triggers as audit_triggers
+    from checklists import record_guards
     from review import tally_triggers
 
     original = BaseDatabaseOperations.execute_sql_flush
 
     def flush(self, sql_list):
         audit_triggers.uninstall(self.connection)
+        record_guards.uninstall(self.connection)
         tally_triggers.uninstall(self.connection)
         try:
             original(self, sql_list)
         finally:
             audit_triggers.install(self.connection)
+            record_guards.install(self.connection)
             tally_triggers.install(self.connection)
 
     BaseDatabaseOperations.execute_sql_flush = flush

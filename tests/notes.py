@@ -90,12 +90,14 @@ def complete_answers(definitions, technique, overrides=None):
     return answers
 
 
-def make_note(clinician, patient, kind="64681", *, lines=None, complete=False, answers=None):
+def make_note(
+    clinician, patient, kind="64681", *, lines=None, complete=False, answers=None, day=DOS
+):
     lines = lines or LINES[kind]
     note = services.create_note(
         clinician=clinician,
         patient=patient,
-        date_of_service=DOS,
+        date_of_service=day,
         place_of_service="22",
         lines=lines,
     )

@@ -2,7 +2,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from checklists import audit_triggers
+from audit import triggers as audit_triggers
 
 
 def install_triggers(apps, schema_editor):

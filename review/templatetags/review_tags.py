@@ -10,7 +10,7 @@ The badge reads `note.open_query_count` when the list annotated it
 
 from django import template
 
-from checklists.roles import is_manager
+from practice.roles import is_manager
 
 register = template.Library()
 

@@ -117,9 +117,15 @@
     if (!data.problems.length) {
       problems.appendChild(el("p", { "class": "small text-success mb-0" }, "No coding problem found."));
     }
+    var looks = {
+      error: ["danger", "Blocks signing"],
+      warning: ["warning", "Sign with a reason"],
+      notice: ["info", "Note"]
+    };
     data.problems.forEach(function (p) {
-      var box = el("div", { "class": "alert py-2 px-2 small mb-2 alert-" +
-        (p.severity === "error" ? "danger" : "warning") });
+      var look = looks[p.severity] || looks.warning;
+      var box = el("div", { "class": "alert py-2 px-2 small mb-2 coding-problem alert-" + look[0] });
+      box.appendChild(el("span", { "class": "badge me-1 text-bg-" + look[0] }, look[1]));
       box.appendChild(el("strong", {}, p.message));
       box.appendChild(document.createTextNode(" " + p.fix));
       problems.appendChild(box);

@@ -8,8 +8,9 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from checklists.element_form import ElementForm
 from checklists.field_markup import field_group, widget_html
 from checklists.forms import CodeLineFormSet, NoteHeaderForm
-from checklists.models import Note, Patient
+from checklists.models import Note
 from checklists.snapshot import build_definitions
+from practice.models import Patient
 from procedures.models import ProcedureCode
 from tests.notes import complete_answers
 

@@ -2,7 +2,8 @@
 
 import json
 
-from checklists.models import AuditEvent, Note, NoteGap
+from audit.models import AuditEvent
+from checklists.models import Note, NoteGap
 from procedures.models import CatalogVersion
 from tests.notes import complete_answers, make_note
 

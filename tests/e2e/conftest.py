@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 
-from checklists.models import Patient, Practice
-from checklists.roles import CLINICIAN, MANAGER
+from practice.models import Patient, Practice
+from practice.roles import CLINICIAN, MANAGER
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -1,5 +1,6 @@
 """A manager finds incomplete notes, queries the clinician, who answers; a bulk export."""
 
+import datetime
 import io
 import re
 import zipfile
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from review.models import DocumentationQuery
-from tests.notes import make_note, sign
+from tests.notes import DOS, make_note, sign
 
 pytestmark = pytest.mark.e2e
 
@@ -59,8 +60,9 @@ def test_a_bulk_export_shows_its_progress_and_finishes_with_a_download(
 ):
     settings.REVIEW_EXPORT_PROCESSES = 1  # render in the worker itself, no forked pool
     clinician, patient = e2e_world["casey"], e2e_world["patient"]
-    for _ in range(3):
-        sign(make_note(clinician, patient, "64640", complete=True), clinician)
+    for week in range(3):  # three sessions: one nerve once a day
+        day = DOS - datetime.timedelta(weeks=week)
+        sign(make_note(clinician, patient, "64640", complete=True, day=day), clinician)
     tab = open_session("manager-export")
     tab.sign_in("morgan")
     tab.goto("/review/")

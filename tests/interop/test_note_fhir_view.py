@@ -1,6 +1,6 @@
 import json
 
-from checklists.models import AuditEvent
+from audit.models import AuditEvent
 from tests.notes import make_note, sign
 
 from .fhir_rules import check_bundle

@@ -86,6 +86,22 @@ def test_it_deactivates_codes_that_a_new_file_drops(catalog):
             'bilateral_indicator = 0\nlaterality = "none"\nimaging = "in_code"\ncolour = "red"',
             "code 64681, field 'colour': is not a known field",
         ),
+        ("max = 50", 'max = "50"', "element agent_volume, field 'max': must be a number"),
+        (
+            "[elements.agent_volume]",
+            "[elements.Agent-Volume]",
+            "element Agent-Volume, field 'key'",
+        ),
+        (
+            'bilateral_indicator = 0\nlaterality = "none"',
+            'bilateral_indicator = 0\nmax_units = "1"\nlaterality = "none"',
+            "code 64681, field 'max_units': must be a whole number",
+        ),
+        (
+            'kind = "cms"',
+            'kind = "rumour"',
+            "source cms-pfs-2025, field 'kind': 'rumour' is not one of",
+        ),
     ],
 )
 def test_it_refuses_a_malformed_file_naming_file_code_and_field(broken, old, new, message):

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from checklists import services
-from checklists.models import AuditEvent, Patient
+from practice.models import Patient
 from review.csv_export import element_columns, safe_cell
 from tests.notes import make_note, sign
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from checklists.models import AuditEvent
+from audit.models import AuditEvent
 from review import exports
 from review.models import ExportJob
 from tests.notes import make_note, sign
@@ -42,7 +42,7 @@ def _manifest(archive):
 def test_it_zips_the_filtered_notes_and_lists_a_failed_note_in_the_manifest(
     manager, clinician, patient, export_dir, catalog
 ):
-    from checklists.models import Patient
+    from practice.models import Patient
 
     broken = Patient.objects.create(
         first_name="Broken", last_name="Testpatient", date_of_birth="1970-01-01", mrn="BROKEN"
@@ -135,7 +135,7 @@ def test_a_manager_starts_follows_and_downloads_an_export(
 def test_another_manager_cannot_see_my_export(client, manager, clinician, patient, catalog):
     from django.contrib.auth.models import Group, User
 
-    from checklists.roles import MANAGER
+    from practice.roles import MANAGER
 
     job = _job(manager)
     other = User.objects.create_user("other-manager", password="x" * 16)

@@ -3,8 +3,9 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from checklists import services
-from checklists.models import AuditEvent, Note
+from checklists.models import Note
 from review import queries
 from review.models import DocumentationQuery
 from review.selectors import with_open_query_count

@@ -19,6 +19,7 @@ from review.models import (
     NoteTally,
 )
 from tests.notes import DOS, LINES, make_note, sign
+from tests.tampering import guards_dropped
 
 from .helpers import clone_notes, make_note_missing, required_keys
 
@@ -170,7 +171,8 @@ def test_days_to_signature_use_the_local_calendar(clinician, patient):
     note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
     # 23:30 in New York on the day of service is the next day in UTC.
     late = datetime.datetime(2026, 11, 3, 4, 30, tzinfo=datetime.UTC)
-    Note.objects.filter(pk=note.pk).update(signed_at=late)
+    with guards_dropped():  # signed late, as if at 23:30 on the day of service
+        Note.objects.filter(pk=note.pk).update(signed_at=late)
     assert list(
         NoteTally.objects.exclude(note_count=0).values_list("days_to_sign", flat=True)
     ) == [0]
@@ -208,11 +210,12 @@ def notes_over_months(clinician, other_clinician, patient, manager):
     )
     clone_notes(partly, 25, start=datetime.date(2026, 10, 10))
     for index in range(4):
-        note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+        note = make_note(clinician, patient, "64681", complete=True)
         Note.objects.filter(pk=note.pk).update(
             date_of_service=datetime.date(2026, 9, 27) + datetime.timedelta(days=index * 2),
             place_of_service="11",
         )
+        sign(note, clinician)
     amended = sign(make_note(other_clinician, patient, "64640", complete=True), other_clinician)
     services.add_addendum(amended, author=other_clinician, reason="Correction", text="Synthetic.")
     queries.open_query(note=incomplete, manager=manager, message="Please document the agent.")

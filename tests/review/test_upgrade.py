@@ -58,3 +58,52 @@ def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(clinician, pati
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'checklists_note'")
             assert cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_audit_and_practice_apps_take_over_the_tables_and_permissions(
+    practice, clinician, manager, patient, catalog
+):
+    """A database of the release before the split (checklists 0010) keeps its practice,
+    patients and audit trail, and its roles keep their permission rows."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import AuditEvent
+    from practice.models import Patient, Practice
+
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    events = list(AuditEvent.objects.order_by("pk").values_list("pk", "action", "hmac"))
+
+    _migrate("practice", "zero")
+    _migrate("audit", "zero")
+    # The release before the split had no content types for the new apps.
+    ContentType.objects.filter(app_label__in=["audit", "practice"]).delete()
+    old = {
+        codename: Permission.objects.get(content_type__app_label="checklists", codename=codename)
+        for codename in ("view_patient", "view_auditevent", "change_practice")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM checklists_auditevent")
+        assert cursor.fetchone()[0] == len(events)
+
+    _migrate()
+    assert list(AuditEvent.objects.order_by("pk").values_list("pk", "action", "hmac")) == events
+    assert list(Practice.objects.values_list("name", flat=True)) == [practice.name]
+    assert list(Patient.objects.values_list("mrn", flat=True)) == ["TEST-0001"]
+    assert Note.objects.get(pk=note.pk).patient.mrn == "TEST-0001"
+    moved = {
+        codename: Permission.objects.get(content_type__app_label=app, codename=codename).pk
+        for app, codename in (
+            ("practice", "view_patient"),
+            ("audit", "view_auditevent"),
+            ("practice", "change_practice"),
+        )
+    }
+    assert moved == {codename: permission.pk for codename, permission in old.items()}
+    assert not ContentType.objects.filter(app_label="checklists", model="patient").exists()
+    manager = type(manager).objects.get(pk=manager.pk)
+    assert manager.has_perm("audit.view_auditevent") and manager.has_perm("practice.view_patient")
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert f"{len(events)} events verified" in out.getvalue()

@@ -2,7 +2,7 @@
 
 import datetime
 
-from checklists.models import Patient
+from practice.models import Patient
 from rules.checks import add_months
 from rules.models import NoteRuleStatus
 from rules.services import set_coverage
@@ -37,13 +37,18 @@ def test_the_fourth_injection_at_a_site_in_6_months_needs_a_reason(clinician, me
         injection(clinician, medicare_patient, days_before(days))
     fourth = injection(clinician, medicare_patient, DOS)
     assert state(first) == "ready" and state(fourth) == "not_ready"
+
+
+def test_the_fourth_injection_with_its_reason_is_claim_ready(clinician, medicare_patient):
+    injection(clinician, medicare_patient, add_months(DOS, -6) + datetime.timedelta(days=1))
+    for days in (90, 45):
+        injection(clinician, medicare_patient, days_before(days))
     justified = injection(
         clinician,
         medicare_patient,
         DOS,
         {"repeat_injection_justification": "Relief grows with each injection; plan 5 in total."},
     )
-    # Same day as the fourth: still the fourth session, but now with its reason.
     assert state(justified) == "ready"
 
 

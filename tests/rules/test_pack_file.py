@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from checklists.models import AuditEvent
+from audit.models import AuditEvent
 from rules.checks import PARAMS
 from rules.models import RulePack
 from rules.pack_file import PackError, parse_pack, parse_packs

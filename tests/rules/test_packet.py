@@ -6,9 +6,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from audit.models import AuditEvent
 from checklists import services
 from checklists.canonical import canonical_bytes
-from checklists.models import AuditEvent
 from rules.packet import build_packet
 from tests.rules.history import DOS, block_note, days_before, rf_note
 

@@ -6,7 +6,7 @@ import re
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from checklists.models import AuditEvent
+from audit.models import AuditEvent
 from rules.models import NoteRuleStatus, PatientCoverage, Payer, RulePack
 from tests.rules.history import DOS, block_note, days_before, rf_note
 from tests.security.test_hardening import inline_content

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from checklists.demo import login_lines, seed_practice
+from practice.demo import login_lines, seed_practice
 
 
 class Command(BaseCommand):

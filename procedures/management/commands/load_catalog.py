@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from checklists import audit
+from audit.models import AuditEvent
 from procedures.catalog_file import CatalogError, parse_catalog
 from procedures.catalog_loader import load_catalog
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             raise CommandError(f"Catalog not loaded, nothing changed. {exc}") from exc
         report = load_catalog(data)
         if not report.unchanged:
-            audit.record(
+            AuditEvent.objects.record(
                 "catalog.load",
                 object_type="catalog",
                 object_id=data.version,

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from checklists import audit
+from audit.models import AuditEvent
 from rules.pack_file import PackError, parse_packs
 from rules.pack_loader import load_packs
 from rules.services import refresh_all
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(f"Rule packs not loaded, nothing changed. {exc}") from exc
         report = load_packs(packs, deactivate_missing=not keep_others)
         if not report.unchanged:
-            audit.record(
+            AuditEvent.objects.record(
                 "rules.load",
                 object_type="rulepacks",
                 object_id=",".join(p.key for p in packs)[:60],

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from checklists.backup import backup
+from audit.backup import backup
 
 
 class Command(BaseCommand):

@@ -3,10 +3,10 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .access import require
 from .models import AuditEvent
 
 
@@ -18,8 +18,9 @@ def _date(value):
 
 
 @login_required
-def audit_list(request):
-    require(request.user, "checklists.view_auditevent", "Only managers read the audit trail.")
+def event_list(request):
+    if not request.user.has_perm("audit.view_auditevent"):
+        raise PermissionDenied("Only managers read the audit trail.")
     events = AuditEvent.objects.select_related("actor").order_by("-pk")
     filters = {
         "note": request.GET.get("note", "").strip(),
@@ -48,7 +49,7 @@ def audit_list(request):
     query.pop("page", None)
     return render(
         request,
-        "checklists/audit_list.html",
+        "audit/event_list.html",
         {
             "page": page,
             "filters": filters,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from checklists.backup import restore
+from audit.backup import restore
 
 
 class Command(BaseCommand):

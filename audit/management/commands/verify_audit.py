@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from checklists.audit import first_broken_link
-from checklists.models import AuditEvent
+from audit.chain import first_broken_link
+from audit.models import AuditEvent
 
 
 class Command(BaseCommand):
