@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,8 +75,6 @@ def prepare(module: str, *, reuse: bool) -> Path:
     if folder.exists() and not reuse:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    import tomllib
-
     sources = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
     for name in LINKED + sources["source_paths"]:
         link = folder / name
