@@ -10,19 +10,29 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from procedures.units import display_unit
+from procedures.plain_text import strip_bidi
+from procedures.units import value_unit
 
+from . import icd10
 from .completeness import has_value
+from .diagnosis_field import DiagnosisCodesField
 
 NA_SUFFIX = "__na"
 YES_NO = [("yes", "Yes"), ("no", "No")]
 PAIN_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(11)]
 
 
+def plain_number(value: Decimal) -> str:
+    """100, 0.5, 37: never "1E+2" (what Decimal("100").normalize() prints)."""
+    return format(value.normalize(), "f")
+
+
 def _range_message(element, low, high):
-    unit = display_unit(element.get("unit") or "")
+    unit = value_unit(element.get("unit") or "")
     unit = " %" if element["input_type"] == "percent" else (f" {unit}" if unit else "")
-    return f"{element['label']} must be between {low} and {high}{unit}."
+    return (
+        f"{element['label']} must be between {plain_number(low)} and {plain_number(high)}{unit}."
+    )
 
 
 def _decimal_field(element, **common):
@@ -32,7 +42,7 @@ def _decimal_field(element, **common):
     attrs = {"step": "any", "inputmode": "decimal"}
     if low is not None and high is not None:
         # Validators %-format their message: a literal percent sign must be doubled.
-        message = _range_message(element, low.normalize(), high.normalize()).replace("%", "%%")
+        message = _range_message(element, low, high).replace("%", "%%")
         validators += [MinValueValidator(low, message), MaxValueValidator(high, message)]
         attrs |= {"min": str(low), "max": str(high)}
     return forms.DecimalField(
@@ -50,7 +60,7 @@ def _decimal_field(element, **common):
 
 
 def label_for(element) -> str:
-    unit = display_unit(element.get("unit") or "")
+    unit = value_unit(element.get("unit") or "")
     if element["input_type"] == "percent":
         unit = "%"
     return f"{element['label']} ({unit})" if unit else element["label"]
@@ -78,6 +88,8 @@ def field_for(element) -> forms.Field:
         return _decimal_field(element, **common)
     if kind == "pain_score":
         return forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, empty_value=None, **common)
+    if kind == "icd10":
+        return DiagnosisCodesField(**common)
     if kind == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == "datetime":
@@ -91,6 +103,8 @@ def field_for(element) -> forms.Field:
 def to_answer_value(element, value):
     if value is None:
         return None
+    if isinstance(value, str):
+        return strip_bidi(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if hasattr(value, "isoformat"):
@@ -111,6 +125,9 @@ class ElementForm(forms.Form):
 
     def __init__(self, *args, note, **kwargs):
         self.note = note
+        # The date of service the dates are checked against: the note's, or the one posted
+        # with them (set by the edit view once the header is valid).
+        self.date_of_service = None
         self.elements = note.definitions.get("elements", [])
         answers = note.answers or {}
         kwargs.setdefault("initial", {})
@@ -132,6 +149,31 @@ class ElementForm(forms.Form):
                     ),
                 )
 
+    def clean(self):
+        cleaned = super().clean()
+        for element in self.elements:
+            value = cleaned.get(element["key"])
+            if element["input_type"] in ("date", "datetime") and value is not None:
+                problem = self._date_problem(element, value)
+                if problem:
+                    self.add_error(element["key"], problem)
+        return cleaned
+
+    def _date_problem(self, element, value) -> str | None:
+        """A date in the note's past: not after its date of service, not before the
+        patient was born, not before 1900."""
+        day = value.date() if hasattr(value, "date") else value
+        label = element["label"]
+        service = self.date_of_service or self.note.date_of_service
+        if service and day > service:
+            return f"{label}: cannot be after the date of service ({service:%m/%d/%Y})."
+        birth = self.note.patient.date_of_birth if self.note.patient_id else None
+        if birth and day < birth:
+            return f"{label}: cannot be before the patient's date of birth ({birth:%m/%d/%Y})."
+        if day.year < 1900:
+            return f"{label}: check the year ({day.year})."
+        return None
+
     def answers(self, previous: dict | None = None) -> dict:
         """Valid fields replace their answer; a field with an error keeps its old answer."""
         previous = previous or {}
@@ -147,6 +189,8 @@ class ElementForm(forms.Form):
             value = to_answer_value(element, cleaned.get(key))
             if has_value(value):
                 answer["value"] = value
+                if element["input_type"] == "icd10":
+                    answer["code_set"] = icd10.code_set()
             reason = (cleaned.get(key + NA_SUFFIX) or "").strip()
             if element.get("allow_na") and reason and "value" not in answer:
                 answer["na_reason"] = reason

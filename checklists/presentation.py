@@ -1,11 +1,13 @@
 """How a note's answers read to a person: shared by the read view, signing page and PDF."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
-from procedures.units import display_unit
+from procedures.units import value_unit
 
 from .completeness import applicable_elements, has_value, is_documented
+from .diagnoses import ELEMENT as DIAGNOSIS_ELEMENT
 
 SECTION_LABELS = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}
 
@@ -26,14 +28,26 @@ class Section:
     rows: tuple[Row, ...]
 
 
+# Hints written for the picker, not for the record: "Medication (e.g. NSAIDs, ...)",
+# "Other (describe in the next field)".
+PICKER_HINT = re.compile(r"\s*\((?:e\.g\.|describe|name it)[^)]*\)")
+
+
+def choice_label(label: str) -> str:
+    """A choice as the record prints it, without the picker's hint."""
+    return PICKER_HINT.sub("", label).strip()
+
+
 def display_value(element: dict, answer: dict | None) -> str:
     answer = answer or {}
     value = answer.get("value")
     if not has_value(value):
         reason = answer.get("na_reason")
         return f"Not applicable / not done: {reason}" if reason else ""
-    names = dict(tuple(pair) for pair in element.get("choices") or [])
+    names = {value: choice_label(label) for value, label in element.get("choices") or []}
     kind = element["input_type"]
+    if kind == "icd10" or element["key"] == DIAGNOSIS_ELEMENT:
+        return diagnoses_text(value)
     if kind == "choice":
         return names.get(value, value)
     if kind == "multi_choice":
@@ -45,13 +59,24 @@ def display_value(element: dict, answer: dict | None) -> str:
     if kind == "percent":
         return f"{value} %"
     if kind == "number":
-        unit = display_unit(element.get("unit") or "")
-        return f"{value} {unit}".strip()
+        return f"{value} {value_unit(element.get('unit') or '')}".strip()
     if kind == "date":
         return datetime.date.fromisoformat(value).strftime("%m/%d/%Y")
     if kind == "datetime":
         return datetime.datetime.fromisoformat(value).strftime("%m/%d/%Y %H:%M")
     return str(value)
+
+
+def diagnoses_text(value) -> str:
+    """'M47.816 Spondylosis ...; M54.50 Low back pain ...'; free text written before
+    diagnoses were coded is shown as it was, marked "not coded"."""
+    if isinstance(value, list):
+        return "; ".join(
+            f"{item.get('code', '')} {item.get('description', '')}".strip()
+            for item in value
+            if isinstance(item, dict)
+        )
+    return f"{value} (not coded)"
 
 
 def note_sections(note, *, include_undocumented=True) -> list[Section]:

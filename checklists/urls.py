@@ -16,5 +16,6 @@ urlpatterns = [
     path("notes/<int:pk>/pdf/", pdf_views.note_pdf, name="note-pdf"),
     # compat: remove after merge (the page is audit:event-list, at the same address).
     path("audit/", audit_views.event_list, name="audit-list"),
+    path("icd10/search", views.icd10_search, name="icd10-search"),
     path("patients/new/", views.patient_new, name="patient-new"),
 ]

@@ -13,7 +13,9 @@ import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+# The database, backups and exports live here: PHI, for the service account only.
+VAR_DIR.mkdir(mode=0o700, exist_ok=True)
+VAR_DIR.chmod(0o700)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.no_store.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -196,6 +199,16 @@ if CLINICIAN_READ_SCOPE not in ("practice", "own"):
 
 # The shipped catalog; `load_catalog` reads it when no path is given.
 CATALOG_FILE = BASE_DIR / "procedures" / "catalog" / "neurolysis.toml"
+
+# FHIR (docs/fhir.md): the public URL of this server's /fhir/ API. Questionnaire canonicals
+# and the API's own links are built on it, so set it to the address EHRs reach.
+FHIR_BASE_URL = env.str("FHIR_BASE_URL", default="http://127.0.0.1:8000/fhir").rstrip("/")
+# Identifier systems (MRN, NPI-less user ids): a URL the practice owns.
+FHIR_IDENTIFIER_BASE = env.str(
+    "FHIR_IDENTIFIER_BASE", default="https://neurolysis-checklist.example/fhir/sid"
+)
+# Rows per page of a searchset Bundle (a client may ask for fewer with _count).
+FHIR_PAGE_SIZE = env.int("FHIR_PAGE_SIZE", default=50)
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,8 @@
 
 Two start-up steps beyond Django's:
 - every view module is imported now rather than by the first request (which otherwise
-  takes a second longer: the PDF code imports WeasyPrint);
+  takes a second longer: the PDF code imports WeasyPrint), and the ICD-10-CM code set is
+  loaded (the diagnosis picker's first search would otherwise take a second or two);
 - the garbage collector leaves the start-up objects alone. Django, WeasyPrint and their
   imports are some 150,000 objects that live as long as the process, and every full
   collection walked them all: about 100 ms, several times a minute under load, in the
@@ -23,7 +24,10 @@ application = get_wsgi_application()
 def _settle():
     from django.urls import get_resolver
 
+    from checklists import icd10
+
     get_resolver().url_patterns  # noqa: B018 - imports every view module
+    icd10.warm()
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)

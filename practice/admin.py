@@ -5,7 +5,7 @@ from .models import Patient, Practice
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "pdf_page_size"]
+    list_display = ["name", "phone", "state", "medicare_contractor", "pdf_page_size"]
 
 
 @admin.register(Patient)

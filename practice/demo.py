@@ -11,8 +11,12 @@ from .roles import CATALOG_ADMIN, CLINICIAN, MANAGER, ROLES
 
 PRACTICE = {
     "name": "Demo Pain & Spine Clinic (synthetic)",
-    "address": "100 Example Avenue, Suite 0\nSpringfield, ZZ 00000",
+    "address": "100 Example Avenue, Suite 0\nSpringfield, CA 00000",
     "phone": "555-0100",
+    # A real jurisdiction, so the contractor's LCD packs apply as they would: California
+    # is served by Noridian JE (the facet pack's L38801).
+    "state": "CA",
+    "medicare_contractor": "Noridian Healthcare Solutions (JE)",
 }
 # (username, first, last, role, password) -- demo only, printed by seed_demo.
 USERS = [
@@ -28,7 +32,19 @@ PATIENTS = [
     ("Delta", "Synthetic", datetime.date(1983, 4, 4), "DEMO-0004"),
     ("Echo", "Placeholder", datetime.date(1948, 5, 5), "DEMO-0005"),
     ("Foxtrot", "Sample", datetime.date(1957, 6, 6), "DEMO-0006"),
+    *(
+        (first, last, datetime.date(1940 + n, n % 12 + 1, n % 27 + 1), f"DEMO-{n + 7:04d}")
+        for n, (first, last) in enumerate(
+            (first, last)
+            for first in ("Golf", "Hotel", "India", "Juliet", "Kilo", "Lima", "Mike", "November")
+            for last in ("Testpatient", "Fictional", "Placeholder")
+        )
+    ),
 ]
+
+# Their procedure history is written scenario by scenario by `seed_rules_demo` (rules/demo.py);
+# the generated demo notes leave them alone so that history stays as the scenarios say.
+HISTORY_PATIENTS = ("DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004")
 
 
 @transaction.atomic

@@ -22,6 +22,15 @@ class Practice(models.Model):
     pdf_page_size = models.CharField(
         max_length=6, choices=PageSize.choices, default=PageSize.LETTER
     )
+    # Where the practice is decides which Medicare contractor's LCDs apply (rule packs
+    # declare the states their contractor serves; rules.engine.applies_in).
+    state = models.CharField(max_length=2, blank=True, help_text="Two-letter state code, e.g. CA")
+    medicare_contractor = models.CharField(
+        "Medicare contractor (MAC)",
+        max_length=100,
+        blank=True,
+        help_text="The MAC that pays the practice's Medicare claims, e.g. Noridian JE",
+    )
 
     class Meta:
         db_table = "checklists_practice"
@@ -42,9 +51,17 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Patient(models.Model):
+    class Gender(models.TextChoices):
+        # FHIR administrative gender: what EHR interfaces match patients on.
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Unknown"
+
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
+    gender = models.CharField(max_length=7, choices=Gender.choices, default=Gender.UNKNOWN)
     mrn = models.CharField("MRN", max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

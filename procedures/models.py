@@ -7,6 +7,8 @@ so a new code or a new payer requirement is a data change, never a migration.
 from django.db import models
 from django.urls import reverse
 
+from .catalog_tailoring import PAYER_KIND_LABELS
+from .plain_text import plain, plain_list
 from .units import display_unit
 
 
@@ -23,6 +25,9 @@ class CatalogVersion(models.Model):
     claim_rules = models.JSONField(default=dict, blank=True)
     source_file = models.CharField(max_length=300)
     loaded_at = models.DateTimeField(auto_now_add=True)
+    narratives = models.JSONField(
+        default=dict, blank=True, help_text="Procedure description sentences per code family"
+    )
 
     class Meta:
         ordering = ["-loaded_at", "-id"]
@@ -75,6 +80,7 @@ class DocumentationElement(models.Model):
         DATETIME = "datetime", "Date and time"
         PAIN_SCORE = "pain_score", "Pain score 0-10"
         PERCENT = "percent", "Percent"
+        ICD10 = "icd10", "ICD-10-CM codes"
 
     key = models.SlugField(max_length=60, unique=True)
     label = models.CharField(max_length=200)
@@ -94,6 +100,12 @@ class DocumentationElement(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.key})"
+
+    def save(self, *args, **kwargs):
+        # Typed in the admin or loaded: plain text either way (procedures.plain_text).
+        self.label, self.help_text = plain(self.label), plain(self.help_text)
+        self.choices, self.na_reasons = plain_list(self.choices), plain_list(self.na_reasons)
+        super().save(*args, **kwargs)
 
     @property
     def display_unit(self) -> str:
@@ -189,6 +201,12 @@ class CodeElement(models.Model):
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="links"
     )
     why = models.TextField(blank=True)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="The choice values offered for this code; empty: all"
+    )
+    payer_help = models.JSONField(
+        default=dict, blank=True, help_text='Help per payer kind: {"medicare": "..."}'
+    )
 
     class Meta:
         ordering = ["code", "order"]
@@ -202,3 +220,17 @@ class CodeElement(models.Model):
     @property
     def reason(self) -> str:
         return self.why or self.element.help_text
+
+    def help_for(self, payer_kind: str | None) -> str:
+        """The help shown on a note for a patient whose primary payer is of this kind."""
+        return self.payer_help.get(payer_kind or "", "") or self.reason
+
+    def payer_help_items(self) -> list[tuple[str, str]]:
+        """(payer kind label, help) for the code page."""
+        return [(PAYER_KIND_LABELS.get(k, k), text) for k, text in self.payer_help.items()]
+
+    def offered_choices(self) -> list[list[str]]:
+        """The element's [value, label] pairs this code offers (all when not narrowed)."""
+        if not self.choices:
+            return self.element.choices
+        return [pair for pair in self.element.choices if pair[0] in self.choices]

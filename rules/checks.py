@@ -10,12 +10,13 @@ the same calendar day 12 months earlier, so a session on that anniversary is out
 line that names no side or level is taken to be at any side or level.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .facts import Line, NoteFacts
+from .facts import Line, NoteFacts, levels_of
 
 MET, FAILED, NOT_APPLICABLE, TO_DOCUMENT = "met", "failed", "not_applicable", "to_document"
 MATCHES = ("region", "side", "site")
@@ -70,6 +71,7 @@ PARAMS: dict[str, dict[str, Param]] = {
         "in": Param("texts"),
         "includes_all": Param("texts"),
         "accept_not_applicable": Param("bool", default=False),
+        "otherwise": Param("element"),
         "unit": Param("text", default=""),
     },
     "sessions_in_window": {
@@ -97,21 +99,49 @@ PARAMS: dict[str, dict[str, Param]] = {
         "match": Param("match", default=()),
         "where": Param("condition"),
         "repeat": Param("repeat"),
+        "only_repeats": Param("bool", default=False),
         "what": Param("text", default="block"),
     },
     "units_per_session": {
         "codes": Param("codes", required=True),
         "max": Param("int", required=True, low=1, high=99),
         "count": Param("choice", default="units", choices=("units", "levels")),
+        "match": Param("match", default=()),
         "what": Param("text", default=""),
     },
     "not_covered": {
         "reason": Param("text", default=""),
     },
+    "failed_in_a_row": {
+        "codes": Param("codes", required=True),
+        "element": Param("element", required=True),
+        "failed": Param("texts", required=True),
+        "max": Param("int", required=True, low=1, high=10),
+        "what": Param("text", default="treatment"),
+    },
+    "levels_within": {
+        "codes": Param("codes", required=True),
+        "levels": Param("texts", required=True),
+        "what": Param("text", default="level"),
+    },
+    "line_modifier": {
+        "codes": Param("codes", required=True),
+        "modifier": Param("text", required=True),
+        "what": Param("text", default=""),
+    },
+    "lifetime_levels": {
+        "codes": Param("codes", required=True),
+        "max": Param("int", required=True, low=1, high=50),
+        "what": Param("text", default="level"),
+    },
+    "covered_diagnosis": {
+        "icd10": Param("icd10_codes", required=True),
+        "list_source": Param("text", default=""),
+    },
 }
 # Kinds judged on the note's own answers: for a procedure still being planned they are
 # what to document, not a reason it cannot be done.
-DOCUMENTATION_KINDS = frozenset({"element_value"})
+DOCUMENTATION_KINDS = frozenset({"element_value", "covered_diagnosis"})
 WINDOW_KINDS = frozenset({"sessions_in_window", "interval_since_last"})
 
 
@@ -175,6 +205,15 @@ def number_text(value) -> str:
     return str(value)
 
 
+def plural(word: str, n: int = 2) -> str:
+    """'vertebral body' -> 'vertebral bodies', 'level' -> 'levels' (n != 1)."""
+    if n == 1:
+        return word
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def count_word(n: int) -> str:
     return NUMBER_WORDS.get(n, str(n))
 
@@ -190,8 +229,12 @@ def lines_match(a: Line, b: Line, match, ctx: Context) -> bool:
 
 
 def condition_holds(facts: NoteFacts, condition) -> bool:
+    """`condition` is one { element, in } / { place_of_service } table, or a list of them
+    that must all hold."""
     if not condition:
         return True
+    if isinstance(condition, list):
+        return all(condition_holds(facts, part) for part in condition)
     if (
         "place_of_service" in condition
         and facts.place_of_service not in condition["place_of_service"]
@@ -206,6 +249,8 @@ def condition_holds(facts: NoteFacts, condition) -> bool:
 
 
 def condition_text(facts: NoteFacts, condition) -> str:
+    if isinstance(condition, list):
+        return " and ".join(condition_text(facts, part) for part in condition)
     parts = []
     if "element" in condition:
         key = condition["element"]
@@ -262,7 +307,9 @@ def element_value(ctx: Context, params) -> Outcome:
         reason = facts.na_reason(key)
         if reason and params.get("accept_not_applicable"):
             return Outcome(MET, f"{label}: not applicable ({reason}).", elements=(key,))
-        return Outcome(FAILED, f"{label} is not documented.", elements=(key,))
+        return _otherwise(
+            ctx, params, key, Outcome(FAILED, f"{label} is not documented.", elements=(key,))
+        )
     problems = []
     if params.get("min") is not None or params.get("max") is not None:
         number = facts.number(key)
@@ -290,9 +337,31 @@ def element_value(ctx: Context, params) -> Outcome:
             names = "; ".join(facts.choice_label(key, m) for m in missing)
             problems.append(f"{label} does not include: {names}")
     if problems:
-        return Outcome(FAILED, "; ".join(problems) + ".", elements=(key,))
+        return _otherwise(
+            ctx, params, key, Outcome(FAILED, "; ".join(problems) + ".", elements=(key,))
+        )
     return Outcome(
         MET, f"{label}: {shown}{unit}.", short=f"{label.lower()} {shown}{unit}", elements=(key,)
+    )
+
+
+def _otherwise(ctx: Context, params, key: str, failed: Outcome) -> Outcome:
+    """A criterion the policy waives when another answer is given ("medication, unless
+    contraindicated"): met when the `otherwise` element is documented."""
+    other = params.get("otherwise")
+    if not other or ctx.target.value(other) is None:
+        if other:
+            return dataclasses.replace(
+                failed,
+                detail=f"{failed.detail} Or document {ctx.target.label(other).lower()}.",
+                elements=(key, other),
+            )
+        return failed
+    return Outcome(
+        MET,
+        f"{ctx.target.label(other)}: {ctx.target.value(other)}",
+        short=ctx.target.label(other).lower(),
+        elements=(key, other),
     )
 
 
@@ -309,6 +378,8 @@ def sessions_in_window(ctx: Context, params) -> Outcome:
     match, limit, what = params.get("match", ()), params["max"], params["what"]
     worst = None
     counted_notes: set[int] = set()
+    drafts: set[datetime.date] = set()
+    signed: set[datetime.date] = set()
     for line in targets:
         sessions: dict[datetime.date, list[int]] = {ctx.target.date: []}
         for note in _earlier(ctx, same_day=True):
@@ -316,6 +387,10 @@ def sessions_in_window(ctx: Context, params) -> Outcome:
                 continue
             if any(lines_match(line, h, match, ctx) for h in note.lines_with(params["codes"])):
                 sessions.setdefault(note.date, []).append(note.id)
+                if not note.signed:
+                    drafts.add(note.date)
+                else:
+                    signed.add(note.date)
         counted_notes.update(i for ids in sessions.values() for i in ids if i is not None)
         if worst is None or len(sessions) > len(worst[1]):
             worst = (line, sessions)
@@ -323,7 +398,10 @@ def sessions_in_window(ctx: Context, params) -> Outcome:
     count = len(sessions)
     place = _place(line, match, ctx)
     earlier = sorted(d for d in sessions if d != ctx.target.date)
-    listed = ", ".join(us_date(d) for d in earlier) or "none"
+    listed = (
+        ", ".join(us_date(d) + (" (draft)" if d in drafts - signed else "") for d in earlier)
+        or "none"
+    )
     plural = "s" if count != 1 else ""
     summary = (
         f"{count} {what}{plural} {place} in the {window_text(params)} up to "
@@ -382,7 +460,9 @@ def interval_since_last(ctx: Context, params) -> Outcome:
         if ago
         else (f"{(ctx.target.date - note.date).days} days ago")
     )
-    summary = f"Last {what} at {_where_place(line)} on {us_date(note.date)} ({ago_text})"
+    summary = (
+        f"Last {what} at {_where_place(line)} on {us_date(note.date)}{_draft(note)} ({ago_text})"
+    )
     short = f"last {what} {ago_text}"
     if ctx.target.date >= allowed:
         return Outcome(MET, summary + ".", short=short, evidence=(note.id,))
@@ -416,6 +496,10 @@ def _covers(note: NoteFacts, group: tuple[Line, ...], params, ctx: Context) -> b
     return True
 
 
+def _draft(note: NoteFacts) -> str:
+    return "" if note.signed else " (draft)"
+
+
 def _prerequisite_group(ctx: Context, params, group: tuple[Line, ...]) -> Outcome:
     count, what = params["count"], params["what"]
     element, low = params.get("element"), params.get("min")
@@ -436,23 +520,25 @@ def _prerequisite_group(ctx: Context, params, group: tuple[Line, ...]) -> Outcom
                 for h in n.lines_with(repeat["codes"])
             )
         ]
+        if not earlier and params.get("only_repeats"):
+            return Outcome(NOT_APPLICABLE, f"No earlier procedure at {place}: not a repeat.")
         if earlier:
             last = max(earlier, key=lambda n: (n.date, n.id or 0))
-            waive_until = add_months(last.date, repeat["waive_within_months"])
-            if ctx.target.date <= waive_until:
+            months = repeat.get("waive_within_months")
+            if not months or ctx.target.date <= add_months(last.date, months):
+                within = f", within {months} months" if months else ""
                 return Outcome(
                     MET,
-                    f"Repeat procedure: the last one at {place} was on {us_date(last.date)}, "
-                    f"within {repeat['waive_within_months']} months, so the {what}s need not "
-                    "be repeated (the repeat criteria apply instead).",
-                    short=f"repeat within {repeat['waive_within_months']} months of "
-                    f"{us_date(last.date)}",
+                    f"Repeat procedure: the last one at {place} was on {us_date(last.date)}"
+                    f"{_draft(last)}{within}, so the {what}s need not be repeated (the repeat "
+                    "criteria apply instead).",
+                    short=f"repeat of {us_date(last.date)}",
                     evidence=(last.id,),
                 )
             candidates = [n for n in candidates if n.date > last.date]
             prefix = (
                 f"The last procedure at {place} was on {us_date(last.date)}, more than "
-                f"{repeat['waive_within_months']} months ago: only {what}s after it count. "
+                f"{months} months ago: only {what}s after it count. "
             )
     if params.get("within_months"):
         oldest = add_months(ctx.target.date, -params["within_months"])
@@ -471,8 +557,19 @@ def _prerequisite_group(ctx: Context, params, group: tuple[Line, ...]) -> Outcom
         value = value_of(note)
         return value is not None and (low is None or value >= Decimal(str(low)))
 
+    # Consecutive blocks: one that failed resets the count, so only the blocks after the
+    # last failed one can make the chain.
+    run: list[NoteFacts] = []
+    reset = None
+    for note in covering:
+        if qualifies(note):
+            run.append(note)
+        else:
+            if run:
+                reset = note
+            run = []
     chain: list[NoteFacts] = []
-    for note in reversed([n for n in covering if qualifies(n)]):
+    for note in reversed(run):
         if not chain or (chain[-1].date - note.date).days >= gap:
             chain.append(note)
             if len(chain) == count:
@@ -481,12 +578,12 @@ def _prerequisite_group(ctx: Context, params, group: tuple[Line, ...]) -> Outcom
 
     def shown(note):
         if not element:
-            return us_date(note.date)
+            return us_date(note.date) + _draft(note)
         value = value_of(note)
         text = "relief not documented" if value is None else f"{number_text(value)} %"
         if value is not None and low is not None and value < Decimal(str(low)):
             text += f", below {number_text(low)} %"
-        return f"{us_date(note.date)} ({text})"
+        return f"{us_date(note.date)}{_draft(note)} ({text})"
 
     need = f"{count_word(count)} {what}{'s' if count > 1 else ''} at {place}"
     if low is not None:
@@ -509,6 +606,8 @@ def _prerequisite_group(ctx: Context, params, group: tuple[Line, ...]) -> Outcom
             evidence=tuple(n.id for n in chain),
         )
     found = "; ".join(shown(n) for n in covering) or "none"
+    if reset is not None:
+        found += f". The {what} of {us_date(reset.date)} did not qualify and resets the count"
     return Outcome(
         FAILED,
         f"{prefix}Needs {need}. Found: {found}.",
@@ -526,6 +625,9 @@ def prerequisite_notes(ctx: Context, params) -> Outcome:
         key = ctx.region(line.code) if "region" in params.get("match", ()) else None
         groups.setdefault(key, []).append(line)
     outcomes = [_prerequisite_group(ctx, params, tuple(lines)) for lines in groups.values()]
+    if all(o.status == NOT_APPLICABLE for o in outcomes):
+        return outcomes[0]
+    outcomes = [o for o in outcomes if o.status != NOT_APPLICABLE]
     failed = [o for o in outcomes if o.status == FAILED]
     chosen = failed or outcomes
     evidence = tuple(dict.fromkeys(i for o in outcomes for i in o.evidence if i is not None))
@@ -542,20 +644,30 @@ def units_per_session(ctx: Context, params) -> Outcome:
     if not lines:
         return Outcome(NOT_APPLICABLE, "The note has none of the codes this rule counts.")
     limit = params["max"]
-    if params["count"] == "levels":
-        named = frozenset().union(*(line.levels for line in lines))
-        unnamed = sum(line.units for line in lines if not line.levels)
-        count = len(named) + unnamed
-        noun = params["what"] or "level"
-        listed = f" ({', '.join(sorted(named))})" if named else ""
-    else:
-        count = sum(line.units for line in lines)
-        noun = params["what"] or "unit"
-        listed = ""
-    plural = "s" if count != 1 else ""
-    detail = f"{count} {noun}{plural} in this session{listed}; at most {limit}."
-    short = f"{count} {noun}{plural}"
-    return Outcome(MET if count <= limit else FAILED, detail, short=short)
+    # With match = ["region"], each spinal region of the session is counted on its own.
+    groups: dict[str | None, list[Line]] = {}
+    for line in lines:
+        key = ctx.region(line.code) if "region" in params.get("match", ()) else None
+        groups.setdefault(key, []).append(line)
+    parts, worst = [], 0
+    for region, members in groups.items():
+        if params["count"] == "levels":
+            named = frozenset().union(*(line.levels for line in members))
+            unnamed = sum(line.units for line in members if not line.levels)
+            count = len(named) + unnamed
+            noun = params["what"] or "level"
+            listed = f" ({', '.join(sorted(named))})" if named else ""
+        else:
+            count = sum(line.units for line in members)
+            noun = params["what"] or "unit"
+            listed = ""
+        where = f" in the {ctx.region_labels.get(region, region).lower()}" if region else ""
+        parts.append((count, f"{count} {noun}{'s' if count != 1 else ''}{where}{listed}"))
+        worst = max(worst, count)
+    detail = "; ".join(text for _, text in parts) + f" in this session; at most {limit}"
+    detail += " per region." if len(parts) > 1 or groups.keys() - {None} else "."
+    short = "; ".join(text.split(" (")[0] for _, text in parts)
+    return Outcome(MET if worst <= limit else FAILED, detail, short=short)
 
 
 def not_covered(ctx: Context, params) -> Outcome:
@@ -566,7 +678,165 @@ def not_covered(ctx: Context, params) -> Outcome:
     return Outcome(FAILED, f"{codes}: {reason}", short="not covered")
 
 
+def levels_within(ctx: Context, params) -> Outcome:
+    """Every level the lines name is one the policy covers (a line naming none fails)."""
+    lines = ctx.target.lines_with(params["codes"])
+    if not lines:
+        return Outcome(NOT_APPLICABLE, "The note has none of the codes this rule applies to.")
+    allowed = frozenset().union(*(levels_of(level) for level in params["levels"]))
+    named = frozenset().union(*(line.levels for line in lines))
+    allowed_text = ", ".join(params["levels"])
+    if any(not line.levels for line in lines):
+        return Outcome(
+            FAILED,
+            f"A line names no {params['what']}: record each one treated (covered: "
+            f"{allowed_text}).",
+        )
+    outside = sorted(named - allowed)
+    if outside:
+        return Outcome(
+            FAILED,
+            f"{', '.join(outside)} is outside the covered {plural(params['what'])} "
+            f"({allowed_text}).",
+        )
+    return Outcome(MET, f"{', '.join(sorted(named))}: within {allowed_text}.")
+
+
+def line_modifier(ctx: Context, params) -> Outcome:
+    """Every line of the codes carries the modifier (e.g. KX: the policy's requirements
+    are met and documented)."""
+    lines = ctx.target.lines_with(params["codes"])
+    if not lines:
+        return Outcome(NOT_APPLICABLE, "The note has none of the codes this rule applies to.")
+    modifier = params["modifier"].upper()
+    missing = [line.code for line in lines if modifier not in {m.upper() for m in line.modifiers}]
+    why = f" ({params['what']})" if params.get("what") else ""
+    if missing:
+        return Outcome(FAILED, f"{', '.join(missing)} without modifier {modifier}{why}.")
+    return Outcome(MET, f"Modifier {modifier} on {', '.join(line.code for line in lines)}.")
+
+
+def lifetime_levels(ctx: Context, params) -> Outcome:
+    """At most `max` distinct levels ever treated with the codes, this note included, and
+    none treated twice."""
+    lines = ctx.target.lines_with(params["codes"])
+    if not lines:
+        return Outcome(NOT_APPLICABLE, "The note has none of the codes this rule applies to.")
+    now = frozenset().union(*(line.levels for line in lines))
+    before: dict[str, NoteFacts] = {}
+    for note in sorted(_earlier(ctx, same_day=True), key=lambda n: (n.date, n.id or 0)):
+        for line in note.lines_with(params["codes"]):
+            for level in line.levels:
+                before.setdefault(level, note)
+    what, limit = params["what"], params["max"]
+    total = len(now | before.keys())
+    summary = (
+        f"{total} {plural(what, total)} treated in all, this session included (at most {limit})"
+    )
+    repeated = sorted(now & before.keys())
+    evidence = tuple(dict.fromkeys(n.id for n in before.values() if n.id is not None))
+    if repeated:
+        done = "; ".join(
+            f"{level} on {us_date(before[level].date)}{_draft(before[level])}"
+            for level in repeated
+        )
+        return Outcome(
+            FAILED, f"Already treated: {done}. {summary}.", short=summary, evidence=evidence
+        )
+    if total > limit:
+        return Outcome(FAILED, summary + ".", short=summary, evidence=evidence)
+    return Outcome(MET, summary + ".", short=summary, evidence=evidence)
+
+
+def failed_in_a_row(ctx: Context, params) -> Outcome:
+    """Stop after `max` failed treatments in a row. Each note records the response to the
+    treatment before it, so this note's answer and those of the earlier notes, newest
+    first, are counted until one did not fail."""
+    if not _targets(ctx):
+        return Outcome(NOT_APPLICABLE, "The note has none of the codes this rule applies to.")
+    element, failed, limit, what = (
+        params["element"],
+        params["failed"],
+        params["max"],
+        params["what"],
+    )
+    earlier = sorted(
+        (n for n in _earlier(ctx) if n.lines_with(params["codes"])),
+        key=lambda n: (n.date, n.id or 0),
+        reverse=True,
+    )
+    streak = []
+    for note in (ctx.target, *earlier):
+        if note.value(element) not in failed:
+            break
+        streak.append(note)
+    dates = ", ".join(us_date(n.date) + _draft(n) for n in streak)
+    plural = "s" if len(streak) != 1 else ""
+    summary = f"{len(streak)} {what}{plural} in a row without a satisfactory response" + (
+        f" (recorded {dates})" if streak else ""
+    )
+    if len(streak) < limit:
+        return Outcome(MET, summary + f"; the policy stops after {limit}.", short=summary)
+    return Outcome(
+        FAILED,
+        f"{summary}: after {limit} failed adequate {what}s the policy expects treatment to stop.",
+        short=summary,
+        evidence=tuple(n.id for n in streak if n.id is not None and n.id != ctx.target.id),
+        elements=(element,),
+    )
+
+
+def icd10_matches(code: str, pattern: str) -> bool:
+    """'M47.816' matches 'M47.816', 'M47.81x' (any code that starts M47.81), 'M47.8'
+    (any code under it) and the range 'M47.811-M47.817' (codes of the range's length)."""
+    code = code.upper()
+    if "-" in pattern:
+        low, high = pattern.upper().split("-", 1)
+        return len(code) == len(low) and low <= code <= high
+    # A lower-case x is a wildcard; an upper-case X is the code set's own placeholder.
+    return code.startswith(pattern.rstrip("x").upper())
+
+
+def covered_diagnosis(ctx: Context, params) -> Outcome:
+    listed = ", ".join(params["icd10"])
+    source = f" ({params['list_source']})" if params.get("list_source") else ""
+    codes = ctx.target.diagnoses
+    if not codes:
+        uncoded = ctx.target.uncoded_diagnosis
+        if uncoded:
+            return Outcome(
+                FAILED,
+                f"The diagnosis is free text, not coded ({uncoded!r}): pick its ICD-10-CM "
+                f"code. Covered{source}: {listed}.",
+                elements=("diagnosis",),
+            )
+        return Outcome(
+            FAILED,
+            f"No ICD-10-CM diagnosis is recorded. Covered{source}: {listed}.",
+            elements=("diagnosis",),
+        )
+    covered = [c for c in codes if any(icd10_matches(c, p) for p in params["icd10"])]
+    if covered:
+        return Outcome(
+            MET,
+            f"{', '.join(covered)} is on the policy's list{source}.",
+            short=f"diagnosis {covered[0]}",
+            elements=("diagnosis",),
+        )
+    return Outcome(
+        FAILED,
+        f"None of the note's diagnoses ({', '.join(codes)}) is on the policy's list{source}: "
+        f"{listed}.",
+        elements=("diagnosis",),
+    )
+
+
 KINDS = {
+    "levels_within": levels_within,
+    "line_modifier": line_modifier,
+    "lifetime_levels": lifetime_levels,
+    "failed_in_a_row": failed_in_a_row,
+    "covered_diagnosis": covered_diagnosis,
     "element_value": element_value,
     "sessions_in_window": sessions_in_window,
     "interval_since_last": interval_since_last,

@@ -107,6 +107,12 @@ class Evaluation:
         return tuple(r for r in self.results if r.status == FAILED and not r.blocking)
 
     @property
+    def eligible_from(self) -> datetime.date | None:
+        """When every failing blocking rule is a window rule: the date they all pass."""
+        later = [r.outcome.eligible_from for r in self.failing]
+        return max(later) if later and all(later) else None
+
+    @property
     def applicable(self) -> tuple[RuleResult, ...]:
         return tuple(r for r in self.results if r.applies)
 
@@ -130,6 +136,14 @@ def in_force(dated: dict, day: datetime.date) -> bool:
     if start and day < datetime.date.fromisoformat(start):
         return False
     return not (end and day > datetime.date.fromisoformat(end))
+
+
+def applies_in(pack: dict, state: str) -> bool:
+    """A contractor's LCD pack applies only in the states that contractor serves; a pack
+    that names no states (a national policy, a commercial payer's) applies everywhere. A
+    practice that has not recorded its state gets every pack."""
+    states = pack.get("states") or []
+    return not states or not state or state in states
 
 
 def _regions(pack: dict) -> tuple[dict, dict]:
@@ -181,10 +195,14 @@ def evaluate(target: NoteFacts, history, packs, *, payer="", planning=False) -> 
 
 @dataclass(frozen=True)
 class Eligibility:
-    evaluation: Evaluation
-    eligible: bool
-    date: datetime.date | None
+    """A planned procedure judged first on its own date of service, then, if it fails
+    there, on the first later date when no blocking rule fails (if dates can help)."""
+
+    evaluation: Evaluation  # on the target's own date
+    eligible: bool  # on the target's own date
+    date: datetime.date | None  # the first date it is eligible (its own date when eligible)
     target: NoteFacts
+    later: Evaluation | None = None  # on `date`, when that is after the target's date
 
     @property
     def reasons(self) -> tuple[RuleResult, ...]:
@@ -193,11 +211,16 @@ class Eligibility:
     @property
     def support(self) -> list[str]:
         """Short facts of the history rules met: 'two blocks 85 % and 90 %', ..."""
-        return [
-            r.outcome.short
-            for r in self.evaluation.results
-            if r.met and r.kind not in DOCUMENTATION_KINDS and r.outcome.short
-        ]
+        return list(
+            dict.fromkeys(
+                r.outcome.short
+                for r in self.evaluation.results
+                if r.met
+                and r.severity == "blocks"
+                and r.kind not in DOCUMENTATION_KINDS
+                and r.outcome.short
+            )
+        )
 
     @property
     def to_document(self) -> tuple[RuleResult, ...]:
@@ -205,26 +228,31 @@ class Eligibility:
 
     def sentence(self) -> str:
         procedure = ", ".join(line.describe() for line in self.target.lines)
+        day = f"{self.target.date:%m/%d/%Y}"
         if self.eligible:
-            text = f"Eligible for {procedure} from {self.date:%m/%d/%Y}"
+            text = f"Eligible for {procedure} on {day}"
             return text + (f": {'; '.join(self.support)}" if self.support else "")
         reasons = "; ".join(r.outcome.short or r.title for r in self.reasons)
-        return f"Not eligible for {procedure}: {reasons}"
+        text = f"Not eligible for {procedure} on {day}: {reasons}"
+        if self.date:
+            return text + f". It would be eligible from {self.date:%m/%d/%Y}"
+        return text + ". No later date makes it eligible"
 
 
 def eligibility(target: NoteFacts, history, packs, *, payer="") -> Eligibility:
-    """The first date from `target.date` on when no blocking rule fails, if dates can help."""
-    day = target.date
-    planned = target
-    evaluation = None
+    """The verdict on `target.date`, then the first later date with no blocking failure."""
+    own = evaluate(target, history, packs, payer=payer, planning=True)
+    if not own.failing:
+        return Eligibility(own, True, target.date, target)
+    day, evaluation = target.date, own
     for _ in range(8):
-        planned = dataclasses.replace(target, date=day)
-        evaluation = evaluate(planned, history, packs, payer=payer, planning=True)
-        failing = evaluation.failing
-        if not failing:
-            return Eligibility(evaluation, True, day, planned)
-        later = [r.outcome.eligible_from for r in failing]
+        later = [r.outcome.eligible_from for r in evaluation.failing]
         if not all(later) or max(later) <= day:
             break
         day = max(later)
-    return Eligibility(evaluation, False, None, planned)
+        evaluation = evaluate(
+            dataclasses.replace(target, date=day), history, packs, payer=payer, planning=True
+        )
+        if not evaluation.failing:
+            return Eligibility(own, False, day, target, later=evaluation)
+    return Eligibility(own, False, None, target)

@@ -5,11 +5,14 @@
 once, so "L4-5" on a block and "L4-L5" on an ablation are the same level.
 """
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+from checklists.diagnoses import coded_diagnoses, uncoded_text
 
 LEFT, RIGHT = "left", "right"
 SIDE_SETS = {
@@ -53,6 +56,7 @@ class Line:
     modifiers: tuple[str, ...] = ()
     side: str = ""
     site: str = ""
+    technique: str = ""
 
     @property
     def sides(self) -> frozenset[str]:
@@ -71,6 +75,40 @@ class Line:
         return " ".join(parts)
 
 
+# Codes whose site is a web space: the note's structured "Web space(s) treated" answer
+# (left_3, right_2, ...) says where they were done, whatever the line's site text says.
+WEB_SPACE_CODES = frozenset({"64632", "64455"})
+WEB_SPACE_ELEMENT = "interspace_treated"
+
+
+def structured_lines(lines, answers: Mapping) -> tuple[Line, ...]:
+    """The lines with their site taken from the structured answers where there is one:
+    a 64632 line billed LT, with web spaces ["left_3", "right_2"], is at "web space 3"."""
+    spaces = (answers.get(WEB_SPACE_ELEMENT) or {}).get("value") or []
+    if not isinstance(spaces, list) or not spaces:
+        return tuple(lines)
+    by_side: dict[str, list[str]] = {}
+    for space in spaces:
+        side, _, number = str(space).partition("_")
+        by_side.setdefault(side, []).append(number)
+    result = []
+    for line in lines:
+        if line.code not in WEB_SPACE_CODES:
+            result.append(line)
+            continue
+        sides = sorted(line.sides or by_side)
+        numbers = sorted({n for side in sides for n in by_side.get(side, [])})
+        if not numbers:
+            result.append(line)
+            continue
+        side = line.side
+        if not side and len(sides) == 1:
+            side = sides[0]
+        site = ", ".join(f"web space {n}" for n in numbers)
+        result.append(dataclasses.replace(line, site=site, side=side))
+    return tuple(result)
+
+
 @dataclass(frozen=True)
 class NoteFacts:
     """One procedure note as the rules see it (`id` is None for a planned procedure)."""
@@ -86,10 +124,16 @@ class NoteFacts:
     allow_na: frozenset[str] = frozenset()
     choices: Mapping = field(default_factory=dict)  # element key -> {value: label}
 
+    def __post_init__(self):
+        # Where a structured answer says where a line was done, it wins over the line's
+        # wording (however the facts were built: from a note, a form or a test).
+        object.__setattr__(self, "lines", structured_lines(self.lines, self.answers))
+
     @classmethod
     def from_note(cls, note) -> "NoteFacts":
         definitions = note.definitions or {}
         elements = definitions.get("elements", [])
+        answers = note.answers or {}
         return cls(
             id=note.pk,
             date=note.date_of_service,
@@ -100,10 +144,11 @@ class NoteFacts:
                     modifiers=tuple(line.modifiers or ()),
                     side=line.side or "",
                     site=line.site or "",
+                    technique=line.technique or "",
                 )
                 for line in note.lines.all()
             ),
-            answers=note.answers or {},
+            answers=answers,
             place_of_service=note.place_of_service,
             signed=note.is_signed,
             labels={e["key"]: e["label"] for e in elements},
@@ -117,6 +162,15 @@ class NoteFacts:
                 if e.get("choices")
             },
         )
+
+    @property
+    def diagnoses(self) -> tuple[str, ...]:
+        """The ICD-10-CM codes on the note, primary first (checklists/diagnoses.py)."""
+        return tuple(d.code for d in coded_diagnoses(self.answers))
+
+    @property
+    def uncoded_diagnosis(self) -> str:
+        return uncoded_text(self.answers)
 
     @property
     def codes(self) -> frozenset[str]:

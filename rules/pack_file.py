@@ -40,6 +40,13 @@ PACK_FIELDS = (
     "effective_from",
     "effective_to",
     "information_only",
+    "contractor",
+    "jurisdiction",
+    "states",
+)
+STATE_PATTERN = re.compile(r"^[A-Z]{2}$")
+ICD10_PATTERN = re.compile(
+    r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Zx]{1,4})?(-[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?)?$"
 )
 SOURCE_FIELDS = ("policy", "title", "url", "effective_from", "effective_to")
 REGION_FIELDS = ("label", "codes")
@@ -64,6 +71,11 @@ class PackData:
     effective_to: str
     information_only: bool
     sources: dict[str, dict] = field(default_factory=dict)
+    # A contractor's LCD applies only where that contractor pays: the states it serves
+    # (empty: a national policy or a commercial pack, applied wherever the practice is).
+    contractor: str = ""
+    jurisdiction: str = ""
+    states: list[str] = field(default_factory=list)
     regions: dict[str, dict] = field(default_factory=dict)
     rules: list[dict] = field(default_factory=list)
 
@@ -79,6 +91,9 @@ class PackData:
             "effective_from": self.effective_from,
             "effective_to": self.effective_to,
             "information_only": self.information_only,
+            "contractor": self.contractor,
+            "jurisdiction": self.jurisdiction,
+            "states": list(self.states),
             "sources": self.sources,
             "regions": self.regions,
             "rules": self.rules,
@@ -215,12 +230,28 @@ def _param(where, what, name, spec: Param, value, regions):
             where.fail(what, name, "matches on region but the pack defines no [regions]")
         return list(value)
     if kind == "condition":
+        if isinstance(value, list) and value:  # all of them must hold
+            return [_condition(where, what, f"{name}[{i}]", v) for i, v in enumerate(value)]
         return _condition(where, what, name, value)
+    if kind == "icd10_codes":
+        if not isinstance(value, list) or not value:
+            where.fail(what, name, "must be a non-empty list of ICD-10-CM codes or patterns")
+        for code in value:
+            if not isinstance(code, str) or not ICD10_PATTERN.match(code):
+                where.fail(
+                    what,
+                    name,
+                    f"{code!r} is not an ICD-10-CM code, pattern (M47.81x) or range "
+                    "(M47.811-M47.817)",
+                )
+        return list(value)
     if kind == "repeat":
         if not isinstance(value, dict):
             where.fail(what, name, "must be { codes = [...], waive_within_months = 24 }")
         _no_unknown(where, what, value, ("codes", "waive_within_months"), prefix=f"{name}.")
         months = value.get("waive_within_months")
+        if months is None:  # any earlier procedure at the place waives the prerequisite
+            return {"codes": _codes(where, what, f"{name}.codes", value.get("codes"))}
         if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 240:
             where.fail(what, f"{name}.waive_within_months", "must be a whole number 1-240")
         return {
@@ -263,6 +294,8 @@ def _check(where, what, table, regions):
         low, high = check.get("min"), check.get("max")
         if low is not None and high is not None and low > high:
             where.fail(what, "check.min", f"{low} is above max {high}")
+    if kind == "prerequisite_notes" and check.get("only_repeats") and not check.get("repeat"):
+        where.fail(what, "check.only_repeats", "needs check.repeat: what makes it a repeat")
     if kind == "prerequisite_notes" and check.get("min") is not None and not check.get("element"):
         where.fail(what, "check.min", "needs check.element: the value it applies to")
     return check
@@ -316,6 +349,11 @@ def parse_pack(path) -> PackData:
     information_only = header.get("information_only", False)
     if not isinstance(information_only, bool):
         where.fail("[pack]", "information_only", "must be true or false")
+    states = header.get("states", [])
+    if not isinstance(states, list) or not all(
+        isinstance(v, str) and STATE_PATTERN.match(v) for v in states
+    ):
+        where.fail("[pack]", "states", "must be a list of two-letter state codes")
     effective_from = _date(where, "[pack]", header, "effective_from")
     effective_to = _date(where, "[pack]", header, "effective_to")
     if effective_from and effective_to and effective_to < effective_from:
@@ -385,6 +423,9 @@ def parse_pack(path) -> PackData:
         effective_from=effective_from,
         effective_to=effective_to,
         information_only=information_only,
+        contractor=_text(where, "[pack]", header, "contractor", required=False),
+        jurisdiction=_text(where, "[pack]", header, "jurisdiction", required=False),
+        states=list(states),
         sources=sources,
         regions=regions,
         rules=rules,

@@ -19,7 +19,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringO
 
 from checklists.models import Note
 from checklists.pdf.note_context import page_size, practice_line
-from checklists.pdf.render import render_note_pdf, write_pdf
+from checklists.pdf.render import page_numbers, render_note_pdf, write_pdf
 from practice.models import Practice
 
 from .checks import FAILED, MET, NOT_APPLICABLE
@@ -184,11 +184,22 @@ def build_packet(note, *, generated_at=None) -> Packet:
         for piece in pieces:
             piece.first_page = page
             page += piece.pages
-        cover = write_pdf(_cover_html(note, evaluation, pieces, generated_at))
+        total = page - 1
+        cover = write_pdf(
+            _cover_html(note, evaluation, pieces, generated_at),
+            stylesheets=[page_numbers(1, total)],
+        )
         pages = len(PdfReader(io.BytesIO(cover)).pages)
         if pages == cover_pages:
             break
         cover_pages = pages
+    # The notes again, numbered as pages of the packet ("Page 3 of 7"): the footer's text
+    # changes, not the layout, so each keeps its page count.
+    for piece in pieces:
+        piece.pdf = render_note_pdf(
+            piece.note, generated_at=generated_at, pages=(piece.first_page, total)
+        )
+        piece.reader = PdfReader(io.BytesIO(piece.pdf))
     return Packet(
         pdf=_merge(cover, pieces, note),
         note_ids=tuple(piece.note.pk for piece in pieces),

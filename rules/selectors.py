@@ -10,7 +10,7 @@ from django.utils import timezone
 from checklists.models import CodeLine, Note
 
 from .checks import add_months
-from .engine import Evaluation, eligibility, evaluate
+from .engine import Evaluation, applies_in, eligibility, evaluate
 from .facts import Line, NoteFacts
 from .models import NoteRuleResult, NoteRuleStatus, PatientCoverage, RulePack
 
@@ -25,13 +25,26 @@ def active_packs() -> list[RulePack]:
     return list(RulePack.objects.filter(active=True).order_by("title", "key"))
 
 
-def packs_for_payer(payer, packs=None) -> list[dict]:
-    """Pack documents for this payer: those for its kind, then those picked for it."""
+def practice_state() -> str:
+    """The practice's state ("CA"): which contractors' LCDs apply (rules.engine.applies_in)."""
+    from practice.models import Practice
+
+    return getattr(Practice.current(), "state", "") or ""
+
+
+def packs_for_payer(payer, packs=None, state=None) -> list[dict]:
+    """Pack documents for this payer: those for its kind, then those picked for it, less
+    the LCD packs of contractors that do not pay where the practice is."""
     if payer is None:
         return []
     packs = active_packs() if packs is None else packs
+    state = practice_state() if state is None else state
     extra = set(payer.packs.values_list("pk", flat=True))
-    return [p.document for p in packs if payer.kind in p.payer_kinds or p.pk in extra]
+    return [
+        p.document
+        for p in packs
+        if (payer.kind in p.payer_kinds or p.pk in extra) and applies_in(p.document, state)
+    ]
 
 
 def coverage_of(patient) -> PatientCoverage | None:
@@ -55,6 +68,15 @@ def signed_notes(patient_id):
 def history_of(patient_id) -> tuple[NoteFacts, ...]:
     """The patient's signed notes as facts: the record the rules count from."""
     return tuple(NoteFacts.from_note(note) for note in signed_notes(patient_id))
+
+
+def all_notes_of(patient_id) -> tuple[NoteFacts, ...]:
+    """Every note of the patient, drafts included (`signed` False): what eligibility counts,
+    since a draft session is one the payer will see too."""
+    notes = _with_lines(Note.objects.filter(patient_id=patient_id)).order_by(
+        "date_of_service", "pk"
+    )
+    return tuple(NoteFacts.from_note(note) for note in notes)
 
 
 @dataclass(frozen=True)
@@ -90,8 +112,9 @@ def evaluate_note(note) -> Evaluation:
 
 
 def plan(patient_id, *, code, side="", site="", day=None, units=1, place_of_service=""):
-    """Eligibility of a procedure not yet done (the 'next planned procedure')."""
-    context = rules_for_patient(patient_id)
+    """Eligibility of a procedure not yet done (the 'next planned procedure'), counting
+    every note of the patient, drafts included."""
+    context = rules_for_patient(patient_id, history=all_notes_of(patient_id))
     target = NoteFacts(
         id=None,
         date=day or timezone.localdate(),
@@ -265,8 +288,9 @@ def sessions_by_region(rows: list[TimelineRow], today: datetime.date) -> list[Se
 
 
 def plan_from_note(note):
-    """Eligibility of a draft note's procedure, judged on the patient's signed notes."""
-    context = rules_for_patient(note.patient_id)
+    """Eligibility of a draft note's procedure on its own date of service, then later,
+    judged on every other note of the patient, drafts included."""
+    context = rules_for_patient(note.patient_id, history=all_notes_of(note.patient_id))
     return eligibility(
         NoteFacts.from_note(note), context.history, context.packs, payer=context.payer_name
     )

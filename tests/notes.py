@@ -53,6 +53,13 @@ def sample_value(element):
         return "2026-10-15"
     if kind == "datetime":
         return "2026-11-02T09:30:00"
+    if kind == "icd10":
+        return [
+            {
+                "code": "M47.816",
+                "description": "Spondylosis without myelopathy or radiculopathy, lumbar region",
+            }
+        ]
     return f"Synthetic {element['label'].lower()} for a test note."
 
 

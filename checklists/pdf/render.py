@@ -16,8 +16,9 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from config import low_priority
+from procedures.plain_text import strip_bidi
 
-from ..canonical import FORMAT
+from ..canonical import FORMAT, note_format
 from .checklist_context import checklist_context
 from .fetcher import STATIC_BASE, StaticFilesFetcher
 from .note_context import note_context
@@ -42,39 +43,61 @@ def font_config() -> FontConfiguration:
     return _per_thread.fonts
 
 
-def write_pdf(html: str, *, attachments=(), variant=PDF_VARIANT) -> bytes:
+def page_numbers(first: int, total: int) -> CSS:
+    """Page numbers of a document inside a larger one (the prior-authorization packet):
+    its first page is `first`, and the footer counts to `total`."""
+    return CSS(
+        string=(
+            f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {int(total)}"; }} }}'
+            f"@page :first {{ counter-reset: page {int(first)}; }}"
+        )
+    )
+
+
+def write_pdf(html: str, *, attachments=(), variant=PDF_VARIANT, stylesheets=()) -> bytes:
+    # No right-to-left override or isolate reaches the paper: one would reverse what a
+    # payer reads (a dose, a side). The signed data keeps what was typed.
+    html = strip_bidi(html)
     # The CPU-heavy part, at a lower priority so other people's pages go first.
-    return low_priority.run(_write_pdf, html, attachments, variant)
+    return low_priority.run(_write_pdf, html, attachments, variant, tuple(stylesheets))
 
 
-def _write_pdf(html, attachments, variant) -> bytes:
+def _write_pdf(html, attachments, variant, stylesheets=()) -> bytes:
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesFetcher())
     return document.write_pdf(
-        stylesheets=[print_stylesheet()],
+        stylesheets=[print_stylesheet(), *stylesheets],
         font_config=font_config(),
         pdf_variant=variant,
         attachments=list(attachments),
     )
 
 
-def note_json_attachment(data: bytes, generated_at: datetime.datetime) -> Attachment:
+def note_json_attachment(
+    data: bytes, generated_at: datetime.datetime, version: str = FORMAT
+) -> Attachment:
     # WeasyPrint writes these dates with a "Z" suffix, so hand it UTC.
     stamp = generated_at.astimezone(datetime.UTC).replace(tzinfo=None)
     return Attachment(
         string=data,
         name="note.json",
-        description=f"Note data, canonical JSON ({FORMAT}); a signature's SHA-256 covers it",
+        description=f"Note data, canonical JSON ({version}); a signature's SHA-256 covers it",
         created=stamp,
         modified=stamp,
         relationship="Data",
     )
 
 
-def render_note_pdf(note, *, generated_at=None) -> bytes:
+def render_note_pdf(note, *, generated_at=None, pages=None) -> bytes:
+    """`pages`: (first page, total) when the note is part of a larger PDF."""
     generated_at = generated_at or timezone.now()
     context = note_context(note, generated_at)
     html = render_to_string("pdf/note.html", context)
-    return write_pdf(html, attachments=[note_json_attachment(context["data"], generated_at)])
+    attachment = note_json_attachment(context["data"], generated_at, note_format(note))
+    return write_pdf(
+        html,
+        attachments=[attachment],
+        stylesheets=[page_numbers(*pages)] if pages else (),
+    )
 
 
 def render_checklist_pdf(code) -> bytes:

@@ -128,11 +128,15 @@ def make_golden_note(clinician, patient, monkeypatch, *, sign=True):
     """The golden note through the real services: the shipped catalog's code facts with the
     fixed elements above, signed (as `clinician`, whose password is the conftest's) at
     SIGNED_AT."""
-    from checklists import services
+    from checklists import canonical, services
 
+    # Signed as notes were before format 2 (issue 17): format 1 notes keep verifying.
+    monkeypatch.setattr(canonical, "FORMAT", canonical.FORMAT_1)
     shipped = services.build_definitions
     monkeypatch.setattr(
-        services, "build_definitions", lambda codes: shipped(codes) | definitions()
+        services,
+        "build_definitions",
+        lambda *args, **kwargs: shipped(*args, **kwargs) | definitions(),
     )
     monkeypatch.setattr(services.timezone, "now", lambda: SIGNED_AT.astimezone(datetime.UTC))
     note = services.create_note(

@@ -8,7 +8,7 @@ notes must keep verifying (docs/canonical-json.md).
 import datetime
 import hashlib
 
-from checklists.canonical import FORMAT, canonical_bytes, content_hash, encode, note_document
+from checklists.canonical import FORMAT_1, canonical_bytes, content_hash, encode, note_document
 from tests.checklists import golden_note
 
 
@@ -54,6 +54,7 @@ class Note:
     def __init__(self, *, signed=True, **changes):
         alice = User("alice", "Alice Testdoc MD")
         self.pk = golden_note.GOLDEN_ID
+        self.signature_format = FORMAT_1
         self.definitions = golden_note.definitions()
         self.answers = golden_note.ANSWERS
         self.catalog_version = golden_note.CATALOG_VERSION
@@ -86,7 +87,7 @@ def test_the_golden_file_reads_as_documented():
     # What a reader of docs/canonical-json.md checks by eye, spelt out.
     golden = golden_note.FORMAT_1.read_text(encoding="utf-8")
     assert golden.startswith('{"catalog_version":"2026.1-golden","clinician":{"name":')
-    assert '"format":"neurolysis-note/1"' in golden and FORMAT == "neurolysis-note/1"
+    assert '"format":"neurolysis-note/1"' in golden and FORMAT_1 == "neurolysis-note/1"
     assert '"signed_at":"2026-11-02T15:04:05+00:00"' in golden
     assert '"value":"None; patient \\"comfortable\\", no ödema"' in golden
     assert "\n" not in golden and ": " not in golden

@@ -3,6 +3,7 @@
 import pytest
 from django import forms
 
+from checklists.diagnosis_field import DiagnosisCodesField
 from checklists.element_form import ElementForm
 from checklists.models import CatalogSnapshot
 from procedures.models import CodeElement
@@ -19,6 +20,7 @@ EXPECTED_FIELD = {
     "pain_score": forms.TypedChoiceField,
     "date": forms.DateField,
     "datetime": forms.DateTimeField,
+    "icd10": DiagnosisCodesField,
 }
 
 

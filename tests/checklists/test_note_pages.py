@@ -159,11 +159,16 @@ def test_saving_a_draft_stores_answers_and_audits_the_change(clinician_client, c
     response = clinician_client.post(f"/notes/{note.pk}/edit/", data)
     assert response.status_code == 302
     note.refresh_from_db()
-    assert note.answers["diagnosis"] == {"value": "C56.9 synthetic"}
+    # The code typed is stored with the code set's own description and release.
+    coded = {
+        "value": [{"code": "C56.9", "description": "Malignant neoplasm of unspecified ovary"}],
+        "code_set": "ICD-10-CM April 2026",
+    }
+    assert note.answers["diagnosis"] == coded
     assert note.answers["pain_score_pre"] == {"value": 8}
     assert note.version == 2
     event = AuditEvent.objects.filter(action="note.update", note=note).get()
-    assert event.detail["answers"]["diagnosis"] == [None, {"value": "C56.9 synthetic"}]
+    assert event.detail["answers"]["diagnosis"] == [None, coded]
 
 
 def test_an_out_of_range_value_is_refused_and_everything_else_is_kept(
@@ -175,7 +180,7 @@ def test_an_out_of_range_value_is_refused_and_everything_else_is_kept(
         {
             "neurolytic_agent": {"value": "phenol_aqueous"},
             "phenol_concentration": {"value": "60"},
-            "diagnosis": {"value": "Synthetic pelvic cancer pain"},
+            "indication": {"value": "Synthetic pelvic cancer pain"},
             "neurolytic_volume": {"value": "8"},
         },
     )
@@ -186,7 +191,7 @@ def test_an_out_of_range_value_is_refused_and_everything_else_is_kept(
     assert 'value="60"' in page  # what was typed stays on screen
     note.refresh_from_db()
     assert "phenol_concentration" not in note.answers
-    assert note.answers["diagnosis"] == {"value": "Synthetic pelvic cancer pain"}
+    assert note.answers["indication"] == {"value": "Synthetic pelvic cancer pain"}
     assert note.answers["neurolytic_volume"] == {"value": "8"}
 
 
@@ -233,16 +238,16 @@ def test_a_stale_version_is_refused_and_the_input_stays_on_screen(
     clinician_client, clinician, patient
 ):
     note = make_note(clinician, patient, "64681")
-    first_tab = edit_post(note, {"diagnosis": {"value": "First tab diagnosis"}})
-    second_tab = edit_post(note, {"diagnosis": {"value": "Second tab diagnosis"}})
+    first_tab = edit_post(note, {"indication": {"value": "First tab indication"}})
+    second_tab = edit_post(note, {"indication": {"value": "Second tab indication"}})
     assert clinician_client.post(f"/notes/{note.pk}/edit/", first_tab).status_code == 302
 
     response = clinician_client.post(f"/notes/{note.pk}/edit/", second_tab)
     assert response.status_code == 409
     assert "Not saved: this note was changed elsewhere." in response.text
-    assert "Second tab diagnosis" in response.text
+    assert "Second tab indication" in response.text
     note.refresh_from_db()
-    assert note.answers["diagnosis"] == {"value": "First tab diagnosis"}
+    assert note.answers["indication"] == {"value": "First tab indication"}
 
     response = clinician_client.post(f"/notes/{note.pk}/autosave/", second_tab)
     assert response.status_code == 409

@@ -54,12 +54,20 @@ def line(code, side="", site="", units=1):
     )
 
 
-def block(day, relief, *, side="left", site="L4-L5", code="64493", purpose="diagnostic_first"):
-    return facts(
-        day,
-        line(code, side, site),
-        answers={"block_relief_percent": str(relief), "block_purpose": purpose},
-    )
+def block(
+    day,
+    relief,
+    *,
+    side="left",
+    site="L4-L5",
+    code="64493",
+    purpose="diagnostic_first",
+    kind="medial_branch",
+):
+    answers = {"block_purpose": purpose, "block_type": kind}
+    if relief is not None:
+        answers["block_relief_percent"] = str(relief)
+    return facts(day, line(code, side, site), answers=answers)
 
 
 def rf(day, *, side="left", site="L4-L5", code="64635", answers=None):
@@ -113,7 +121,11 @@ def block_note(
         patient,
         day,
         [line_dict("64493", side, site)],
-        {"block_relief_percent": str(relief), "block_purpose": purpose},
+        {
+            "block_relief_percent": str(relief),
+            "block_purpose": purpose,
+            "block_type": "medial_branch",
+        },
     )
 
 

@@ -14,6 +14,7 @@ from tests.rules.history import (
     line,
     morton,
     rf,
+    rule,
 )
 
 FACET = "medicare-facet-rf"
@@ -49,7 +50,7 @@ def test_includes_all_names_each_missing_measure():
     three = morton(
         DOS, answers={"conservative_care_tried": ["padding_orthotics", "footwear", "medication"]}
     )
-    outcome = judge("anthem-morton-neuroma", "four-conservative-measures", three)
+    outcome = judge("anthem-morton-neuroma", "three-conservative-measures", three)
     assert outcome.status == FAILED and "activity modification" in outcome.detail
     four = morton(
         DOS,
@@ -63,7 +64,7 @@ def test_includes_all_names_each_missing_measure():
             ]
         },
     )
-    assert judge("anthem-morton-neuroma", "four-conservative-measures", four).status == MET
+    assert judge("anthem-morton-neuroma", "three-conservative-measures", four).status == MET
 
 
 def test_the_first_documented_of_several_elements_counts():
@@ -216,7 +217,7 @@ def test_two_blocks_of_at_least_80_percent_14_days_apart_are_met():
     history = [block(days_before(40), 80), block(days_before(26), 95)]
     outcome = judge(FACET, "two-diagnostic-blocks", rf(DOS), history)
     assert outcome.status == MET
-    assert outcome.short == "two diagnostic blocks 80 % and 95 %"
+    assert outcome.short == "two diagnostic medial branch blocks 80 % and 95 %"
     assert outcome.evidence == tuple(b.id for b in history)
 
 
@@ -227,22 +228,21 @@ def test_a_block_of_79_percent_does_not_count():
     assert "(79 %, below 80 %)" in outcome.detail and "(85 %)" in outcome.detail
 
 
-def test_the_second_block_must_be_14_days_after_the_first():
+def test_the_second_block_14_days_after_the_first_is_an_unconfirmed_warning():
+    assert rule(FACET, "blocks-two-weeks-apart")[1]["severity"] == "warning"
+    assert "UNCONFIRMED" in rule(FACET, "blocks-two-weeks-apart")[1]["statement"]
+    close = [block(days_before(40), 90), block(days_before(27), 90)]
+    assert judge(FACET, "two-diagnostic-blocks", rf(DOS), close).status == MET
     assert (
         judge(
             FACET,
-            "two-diagnostic-blocks",
+            "blocks-two-weeks-apart",
             rf(DOS),
             [block(days_before(40), 90), block(days_before(26), 90)],
         ).status
         == MET
     )
-    outcome = judge(
-        FACET,
-        "two-diagnostic-blocks",
-        rf(DOS),
-        [block(days_before(40), 90), block(days_before(27), 90)],
-    )
+    outcome = judge(FACET, "blocks-two-weeks-apart", rf(DOS), close)
     assert outcome.status == FAILED and "at least 14 days apart" in outcome.detail
 
 
@@ -263,19 +263,24 @@ def test_therapeutic_injections_are_not_diagnostic_blocks():
     assert judge(FACET, "two-diagnostic-blocks", rf(DOS), history).status == FAILED
 
 
-def test_a_repeat_rf_within_2_years_needs_no_new_blocks_and_after_2_years_does():
+def test_a_repeat_rf_needs_no_new_blocks_and_after_2_years_only_a_warning_asks():
+    redo = "repeat-blocks-after-two-years"
+    assert rule(FACET, redo)[1]["severity"] == "warning"
     old_blocks = [block(add_months(DOS, -30), 90), block(add_months(DOS, -29), 90)]
     within = rf(add_months(DOS, -24))
-    outcome = judge(FACET, "two-diagnostic-blocks", rf(DOS), [*old_blocks, within])
+    outcome = judge(FACET, redo, rf(DOS), [*old_blocks, within])
     assert outcome.status == MET and outcome.detail.startswith("Repeat procedure")
     beyond = rf(add_months(DOS, -24) - datetime.timedelta(days=1))
-    outcome = judge(FACET, "two-diagnostic-blocks", rf(DOS), [*old_blocks, beyond])
-    assert outcome.status == FAILED and "only diagnostic blocks after it count" in outcome.detail
-    new_blocks = [block(days_before(40), 90), block(days_before(20), 90)]
-    assert (
-        judge(FACET, "two-diagnostic-blocks", rf(DOS), [*old_blocks, beyond, *new_blocks]).status
-        == MET
+    blocking = judge(FACET, "two-diagnostic-blocks", rf(DOS), [*old_blocks, beyond])
+    assert blocking.status == MET and blocking.detail.startswith("Repeat procedure")
+    outcome = judge(FACET, redo, rf(DOS), [*old_blocks, beyond])
+    assert outcome.status == FAILED and "only diagnostic medial branch blocks after it count" in (
+        outcome.detail
     )
+    new_blocks = [block(days_before(40), 90), block(days_before(20), 90)]
+    assert judge(FACET, redo, rf(DOS), [*old_blocks, beyond, *new_blocks]).status == MET
+    # A first ablation is not a repeat: the warning does not apply.
+    assert judge(FACET, redo, rf(DOS), new_blocks).status == "not_applicable"
 
 
 def test_a_prognostic_block_rule_only_asks_for_the_relief_to_be_documented():

@@ -15,6 +15,12 @@ PASSING = {
     "axial_pain_without_radiculopathy": "yes",
     "functional_scale_name": "odi",
     "conservative_care_failure": "Six months of physical therapy and NSAIDs, no change.",
+    "diagnosis": [
+        {
+            "code": "M47.816",
+            "description": "Spondylosis without myelopathy or radiculopathy, lumbar region",
+        }
+    ],
 }
 
 
@@ -67,20 +73,24 @@ def test_a_planned_rf_is_eligible_from_the_day_the_oldest_session_leaves_the_win
     second = rf(days_before(40))
     planned = facts(DOS, line("64635", "right", "L5-S1"))
     result = eligibility(planned, [first, *blocks, second], [FACET], payer="Medicare")
-    assert result.eligible
+    # On its own date it would be the third lumbar session in 12 months: said first.
+    assert not result.eligible
     assert result.date == add_months(first.date, 12)
-    sentence = result.sentence()
-    assert sentence.startswith(f"Eligible for 64635 L5-S1 right from {result.date:%m/%d/%Y}")
-    assert "last RF 12 months ago" in sentence
+    assert result.sentence() == (
+        "Not eligible for 64635 L5-S1 right on 11/02/2026: 3 RF sessions in 12 months. "
+        f"It would be eligible from {result.date:%m/%d/%Y}"
+    )
     assert any(r.status == "to_document" for r in result.to_document)
+    assert [r.status for r in result.later.failing] == []
 
 
 def test_a_planned_rf_without_blocks_is_not_eligible_whatever_the_date():
     planned = facts(DOS, line("64635", "left", "L4-L5"))
     result = eligibility(planned, [block(days_before(30), 85)], [FACET], payer="Medicare")
     assert not result.eligible and result.date is None
-    assert result.sentence().startswith(
-        "Not eligible for 64635 L4-L5 left: 1 of 2 diagnostic blocks"
+    assert result.sentence() == (
+        "Not eligible for 64635 L4-L5 left on 11/02/2026: 1 of 2 diagnostic medial branch "
+        "blocks. No later date makes it eligible"
     )
 
 
@@ -88,4 +98,8 @@ def test_a_planned_rf_with_two_good_blocks_is_eligible_today_and_says_why():
     blocks = [block(days_before(40), 85), block(days_before(20), 90)]
     result = eligibility(facts(DOS, line("64635", "left", "L4-L5")), blocks, [FACET], payer="M")
     assert result.eligible and result.date == DOS
-    assert "two diagnostic blocks 85 % and 90 %" in result.sentence()
+    assert result.sentence() == (
+        "Eligible for 64635 L4-L5 left on 11/02/2026: two diagnostic medial branch blocks "
+        "85 % and 90 %; 1 RF session in 12 months; no earlier RF; 1 facet level in the lumbar "
+        "or sacral spine"
+    )

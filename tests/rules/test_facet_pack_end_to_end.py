@@ -20,7 +20,7 @@ def test_blocks_at_85_and_79_percent_leave_the_rf_not_claim_ready(clinician, med
     assert "79 %, below 80 %" in evaluation.failing[0].outcome.detail
     stored = status_of(rf)
     assert (stored.state, stored.failing, stored.payer_name) == ("not_ready", 1, "Medicare (test)")
-    failed = NoteRuleResult.objects.get(note=rf, status="failed")
+    failed = NoteRuleResult.objects.get(note=rf, status="failed", severity="blocks")
     assert failed.rule_key == "medicare-facet-rf/two-diagnostic-blocks"
 
 

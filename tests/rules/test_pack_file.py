@@ -159,7 +159,8 @@ def test_an_unknown_check_kind_is_refused_naming_file_rule_and_field(tmp_path):
             "whole number",
         ),
         (
-            '{ kind = "prerequisite_notes", codes = ["64493"], repeat = { codes = ["64635"] } }',
+            '{ kind = "prerequisite_notes", codes = ["64493"], '
+            'repeat = { codes = ["64635"], waive_within_months = 0 } }',
             "check.repeat.waive_within_months",
             "whole number",
         ),
@@ -300,6 +301,6 @@ def test_packs_a_new_load_leaves_out_are_deactivated_not_deleted(catalog, tmp_pa
     call_command("load_rule_packs", stdout=StringIO())
     out = StringIO()
     call_command("load_rule_packs", str(write(tmp_path, GOOD)), stdout=out)
-    assert "Deactivated (6)" in out.getvalue()
+    assert "Deactivated (7)" in out.getvalue()
     assert RulePack.objects.filter(active=True).get().key == "test-pack"
-    assert RulePack.objects.filter(active=False).count() == 6
+    assert RulePack.objects.filter(active=False).count() == 7

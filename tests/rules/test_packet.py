@@ -71,7 +71,9 @@ def test_the_cover_sheet_lists_each_criterion_met_or_not_with_its_evidence_page(
     assert "Prior-authorization packet: coverage criteria" in cover
     assert "Claim-ready" in cover and "Medicare (test)" in cover
     assert "Medicare facet joint RF ablation" in cover and "LCD L38801" in cover
-    assert "Two diagnostic medial branch blocks, each with at least 80 % relief" in cover
+    assert (
+        "Two consecutive diagnostic medial branch blocks, each with at least 80 % relief" in cover
+    )
     found = re.search(rf"note {first.pk}, p\. (\d+); note {second.pk}, p\. (\d+)", cover)
     assert found, cover
     assert f"Note {first.pk}" in text(reader, int(found.group(1)))
@@ -88,7 +90,9 @@ def test_a_failing_note_says_not_claim_ready_on_the_cover(clinician, medicare_pa
     rf = rf_note(clinician, medicare_patient, DOS)
     cover = text(PdfReader(io.BytesIO(build_packet(rf).pdf)), 1)
     assert "Not claim-ready" in cover
-    assert "Required criteria not met: Two diagnostic medial branch blocks" in cover
+    assert (
+        "required criteria are not met: Two consecutive diagnostic medial branch blocks" in cover
+    )
 
 
 def test_the_packet_keeps_the_pdfa_identity_and_attaches_each_notes_data(history):
@@ -117,7 +121,7 @@ def test_managers_build_it_for_any_signed_note_and_it_is_audited(client, history
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="packet-note-{rf.pk}.pdf"'
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "private, no-store, max-age=0, no-cache, must-revalidate"
     event = AuditEvent.objects.filter(action="note.packet").get()
     assert event.note_id == rf.pk and event.actor == manager
     assert event.detail["notes"] == [rf.pk, first.pk, second.pk]
@@ -141,3 +145,12 @@ def test_a_draft_has_no_packet_and_visitors_must_sign_in(client, clinician, medi
     response = client.get(f"/notes/{draft.pk}/packet.pdf")
     assert response.status_code == 302 and response["Location"] == f"/notes/{draft.pk}/"
     assert not AuditEvent.objects.filter(action="note.packet").exists()
+
+
+def test_every_page_of_the_packet_is_numbered_across_cover_and_notes(history):
+    rf, _, _ = history
+    reader = PdfReader(io.BytesIO(build_packet(rf).pdf))
+    total = len(reader.pages)
+    assert total >= 4
+    for number in range(1, total + 1):
+        assert f"Page {number} of {total}" in text(reader, number), number

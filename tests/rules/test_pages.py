@@ -46,8 +46,8 @@ def test_the_next_planned_procedure_comes_from_a_draft_and_says_when_it_is_eligi
     draft = rf_note(clinician, medicare_patient, DOS, sign=False)
     text = page(clinician_client, f"/patients/{medicare_patient.pk}/history/")
     assert (
-        f"Eligible for 64635 L4-L5 left from {DOS:%m/%d/%Y}: two diagnostic blocks 85 % and 90 %"
-        in text
+        f"Eligible for 64635 L4-L5 left on {DOS:%m/%d/%Y}: two diagnostic medial branch blocks "
+        "85 % and 90 %" in text
     )
     assert f"/notes/{draft.pk}/edit/" in text
 
@@ -60,12 +60,15 @@ def test_a_procedure_being_considered_is_checked_from_the_form(
         clinician_client,
         f"/patients/{medicare_patient.pk}/history/?code=64635&side=left&site=L4-L5&day={DOS}",
     )
-    assert "Not eligible for 64635 L4-L5 left: 1 of 2 diagnostic blocks" in text
+    assert (
+        "Not eligible for 64635 L4-L5 left on 11/02/2026: 1 of 2 diagnostic medial branch blocks"
+        in text
+    )
     text = page(
         clinician_client,
         f"/patients/{medicare_patient.pk}/history/?code=64625&side=left&day={DOS}",
     )
-    assert "Not eligible for 64625 left: not covered" in text
+    assert "Not eligible for 64625 left on 11/02/2026: not covered" in text
 
 
 def test_assigning_a_payer_is_audited_and_rechecks_the_notes(
@@ -123,7 +126,9 @@ def test_the_note_partial_says_claim_ready_or_lists_the_failing_rules(
     )
     text = html.unescape(template.render(Context({"request": request, "note": failing})))
     assert "Not claim-ready" in text
-    assert "Two diagnostic medial branch blocks, each with at least 80 % relief" in text
+    assert (
+        "Two consecutive diagnostic medial branch blocks, each with at least 80 % relief" in text
+    )
     assert "LCD L38801" in text and "cms.gov" in text
     assert f"/notes/{failing.pk}/packet.pdf" in text
     assert f"/patients/{medicare_patient.pk}/history/" in text
@@ -139,3 +144,22 @@ def test_pages_need_a_note_reader(client, patient, packs, catalog_admin):
     client.force_login(catalog_admin)
     assert client.get(f"/patients/{patient.pk}/history/").status_code == 403
     assert client.get(f"/patients/{patient.pk}/coverage/").status_code == 403
+
+
+def test_the_headline_judges_the_draft_on_its_own_date_counting_another_draft(
+    clinician_client, clinician, medicare_patient
+):
+    from rules.checks import add_months
+
+    first = add_months(DOS, -11)
+    rf_note(clinician, medicare_patient, first, side="right", site="L5-S1")
+    rf_note(clinician, medicare_patient, days_before(40), sign=False)  # another draft
+    rf_note(clinician, medicare_patient, DOS, side="right", site="L5-S1", sign=False)
+    text = page(clinician_client, f"/patients/{medicare_patient.pk}/history/")
+    eligible_from = add_months(first, 12)
+    assert (
+        f"Not eligible for 64635 L5-S1 right on {DOS:%m/%d/%Y}: 3 RF sessions in 12 months. "
+        f"It would be eligible from {eligible_from:%m/%d/%Y}." in text
+    )
+    assert f"earlier: {first:%m/%d/%Y}, {days_before(40):%m/%d/%Y} (draft)." in text
+    assert "Eligible for 64635 L5-S1 right from" not in text

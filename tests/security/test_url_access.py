@@ -24,6 +24,11 @@ PUBLIC = {
     "healthz": OK,
     "session-keepalive": NOT_ALLOWED,
     "logout": NOT_ALLOWED,
+    # The FHIR API answers machines: 401 with WWW-Authenticate, not a sign-in page.
+    "interop:fhir-metadata": OK,
+    "interop:fhir-search": 401,
+    "interop:fhir-read": 401,
+    "interop:fhir-binary": 401,
 }
 # GET as: owner clinician, another clinician, manager, a signed-in user with no role.
 # Redirects (302) are pages that send the user on with a message.
@@ -39,11 +44,15 @@ ACCESS = {
     "checklists:audit-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),  # compat: remove after merge
     "audit:event-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "checklists:patient-new": (OK, OK, FORBIDDEN, FORBIDDEN),
+    "checklists:icd10-search": (OK, OK, OK, OK),
     "procedures:code-list": (OK, OK, OK, OK),
     "procedures:code-detail": (OK, OK, OK, OK),
     "procedures:code-checklist-pdf": (OK, OK, OK, OK),
     "interop:code-questionnaire": (OK, OK, OK, OK),
     "interop:note-fhir": (OK, OK, OK, MISSING),
+    "interop:fhir-search": (OK, OK, OK, FORBIDDEN),
+    "interop:fhir-read": (OK, OK, OK, FORBIDDEN),
+    "interop:fhir-binary": (OK, OK, OK, MISSING),
     "review:dashboard": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "review:notes-csv": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "review:cloned": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
@@ -103,6 +112,9 @@ def world(clinician, other_clinician, manager, patient):
         "procedures:code-checklist-pdf": {"code": "64681"},
         "interop:code-questionnaire": {"code": "64681"},
         "interop:note-fhir": {"pk": signed.pk},
+        "interop:fhir-search": {"kind": "Patient"},
+        "interop:fhir-read": {"kind": "QuestionnaireResponse", "id": signed.pk},
+        "interop:fhir-binary": {"id": f"note-{signed.pk}-pdf"},
         "review:query-new": {"pk": draft.pk},
         "review:query-withdraw": {"pk": query.pk},
         "review:export-detail": {"pk": job.pk},
@@ -161,3 +173,19 @@ def test_manager_only_actions_refuse_a_clinicians_post(client, world, name):
     kwargs, users = world
     client.force_login(users[0])
     assert client.post(reverse(name, kwargs=kwargs.get(name))).status_code == FORBIDDEN
+
+
+@pytest.mark.parametrize("role", ["owner", "manager"])
+def test_no_signed_in_answer_is_kept_in_the_browsers_cache(client, world, role):
+    kwargs, users = world
+    client.force_login(users[0 if role == "owner" else 2])
+    cached = []
+    for name in sorted(set(route_names()) - {"logout"}):
+        response = client.get(reverse(name, kwargs=kwargs.get(name)))
+        if "no-store" not in response.get("Cache-Control", ""):
+            cached.append((name, response.status_code, response.get("Cache-Control")))
+    assert cached == []
+
+
+def test_anonymous_pages_are_left_to_the_usual_caching(client):
+    assert "no-store" not in client.get(reverse("healthz")).get("Cache-Control", "")

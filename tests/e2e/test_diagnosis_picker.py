@@ -1,0 +1,51 @@
+"""The ICD-10-CM picker in a real browser: search by words, pick, autosave, refuse a category."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from checklists import icd10
+from checklists.models import Note
+from tests.e2e.test_clinician_journey import start_note, wait_saved
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_clinician_picks_diagnoses_by_words_and_the_note_stores_them(e2e_world, open_session):
+    icd10.warm()  # the live server runs in this process: load the code set before timing out
+    tab = open_session("diagnosis-picker")
+    tab.sign_in("casey")
+    note = start_note(tab, e2e_world["patient"], [("64632", "left", "LT, T3", "3rd web space")])
+    page = tab.page
+    search = page.get_by_role("searchbox", name="Search ICD-10-CM codes")
+    search.fill("morton")
+    options = page.locator(".icd10-results li")
+    expect(options).to_have_count(4)
+    options.filter(has_text="G57.62").click()
+    expect(page.locator("#id_diagnosis")).to_have_value(
+        "G57.62 Lesion of plantar nerve, left lower limb"
+    )
+    search.fill("m79.67")
+    page.locator(".icd10-results li").filter(has_text="M79.672").click()
+    wait_saved(tab)
+    tab.shot("picked")
+    note = Note.objects.get(pk=note.pk)
+    assert note.answers["diagnosis"] == {
+        "value": [
+            {"code": "G57.62", "description": "Lesion of plantar nerve, left lower limb"},
+            {"code": "M79.672", "description": "Pain in left foot"},
+        ],
+        "code_set": "ICD-10-CM April 2026",
+    }
+
+    # A category typed by hand is refused next to the field; the text stays.
+    page.fill("#id_diagnosis", "G57.6")
+    page.click("button[name=save]")
+    page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
+    expect(page.locator("#el-diagnosis .invalid-feedback")).to_contain_text(
+        "G57.6: is a category (Lesion of plantar nerve), not a billable code"
+    )
+    expect(page.locator("#id_diagnosis")).to_have_value("G57.6")
+    tab.shot("refused")
+    assert tab.console_errors == []
