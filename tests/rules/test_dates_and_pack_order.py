@@ -17,8 +17,8 @@ from rules.checks import (
     leaves_window,
     months_between,
 )
-from rules.engine import NO_PAYER, eligibility, evaluate, in_force, run_rule
-from tests.rules.history import facts, judge, line, morton, rf
+from rules.engine import NO_PAYER, evaluate, in_force, run_rule
+from tests.rules.history import facts, judge, line, morton
 
 D = datetime.date
 
@@ -194,40 +194,3 @@ def test_a_documentation_rule_is_to_document_when_planning_and_judged_once_done(
 def test_a_note_without_payer_is_not_judged_claim_ready():
     evaluation = evaluate(PLANNED, [], [_pack("p", [TEMPERATURE])])
     assert (evaluation.payer, evaluation.state) == ("", NO_PAYER)
-
-
-def test_eligibility_waits_for_the_first_session_to_leave_the_window():
-    history = [rf(D(2026, 1, 31)), rf(D(2026, 3, 15))]
-    result = eligibility(PLANNED, history, [_pack("p", [TEMPERATURE, TWO_A_YEAR])], payer="M")
-    assert (result.eligible, result.date) == (True, D(2027, 1, 31))
-    assert result.sentence() == (
-        "Eligible for 64635 L4-L5 left from 01/31/2027: 2 RF sessions in 12 months"
-    )
-    assert [r.key for r in result.to_document] == ["p/temperature"]
-
-
-def test_a_procedure_no_date_can_help_is_not_eligible_and_says_why():
-    result = eligibility(PLANNED, [], [_pack("p", [TWO_A_YEAR, NOT_COVERED])], payer="M")
-    assert (result.eligible, result.date) == (False, None)
-    assert result.sentence() == "Not eligible for 64635 L4-L5 left: not covered"
-
-
-def test_eligibility_sentences_list_every_line_reason_and_supporting_fact():
-    two_lines = dataclasses.replace(
-        PLANNED, lines=(*PLANNED.lines, line("64636", "left", "L5-S1"))
-    )
-    also_yearly = TWO_A_YEAR | {"id": "also-yearly"}
-    eligible = eligibility(two_lines, [], [_pack("p", [TWO_A_YEAR, also_yearly])], payer="M")
-    assert eligible.evaluation.payer == "M"
-    assert eligible.sentence() == (
-        "Eligible for 64635 L4-L5 left, 64636 L5-S1 left from 11/02/2026: "
-        "1 RF session in 12 months; 1 RF session in 12 months"
-    )
-    nothing_to_say = eligibility(PLANNED, [], [_pack("p", [TEMPERATURE])])
-    assert nothing_to_say.evaluation.payer == ""
-    assert nothing_to_say.sentence() == "Eligible for 64635 L4-L5 left from 11/02/2026"
-    twice = [NOT_COVERED, NOT_COVERED | {"id": "again"}]
-    refused = eligibility(two_lines, [], [_pack("p", twice)], payer="M")
-    assert refused.sentence() == (
-        "Not eligible for 64635 L4-L5 left, 64636 L5-S1 left: not covered; not covered"
-    )
