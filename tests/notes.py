@@ -4,7 +4,6 @@ import datetime
 
 from checklists import services
 from checklists.element_form import to_answer_value
-from coding.sides import documented_side
 
 DOS = datetime.date(2026, 11, 2)
 
@@ -64,15 +63,35 @@ def sample_value(element):
     return f"Synthetic {element['label'].lower()} for a test note."
 
 
-def complete_answers(definitions, technique, overrides=None):
-    """Answers that document every applicable element (required and recommended)."""
-    from checklists.completeness import applies
+def side_treated(lines):
+    """The "Side treated" answer a clinician gives for these lines ({} when they have no
+    side): their side, or both sides for left and right."""
+    sides = {line["side"] for line in lines if line.get("side")}
+    if not sides:
+        return {}
+    both = "bilateral" in sides or {"left", "right"} <= sides
+    return {"procedure_side": {"value": "bilateral" if both else sides.pop()}}
 
+
+def shown(element, answers):
+    """The catalog's condition read literally (docs/catalog-format.md), not through the
+    completeness module these answers test: the element it names holds one of the listed
+    values, or, for a multiple choice, one of its choices is listed."""
+    condition = element.get("condition")
+    if not condition:
+        return True
+    value = (answers.get(condition["element"]) or {}).get("value")
+    chosen = value if isinstance(value, list) else [value]
+    return any(choice in condition["in"] for choice in chosen)
+
+
+def complete_answers(definitions, technique, overrides=None):
+    """Answers that document every element that is shown (required and recommended)."""
     answers = {"technique": {"value": technique}} if technique else {}
     answers |= overrides or {}
     for _ in range(3):  # conditions can chain: settle them
         for element in definitions["elements"]:
-            if element["key"] in answers or not applies(element, answers):
+            if element["key"] in answers or not shown(element, answers):
                 continue
             answers[element["key"]] = {"value": sample_value(element)}
     return answers
@@ -91,7 +110,7 @@ def make_note(
     )
     if complete or answers:
         # A complete note documents the side its lines bill (the coding checks compare them).
-        overrides = documented_side(lines) | (answers or {})
+        overrides = side_treated(lines) | (answers or {})
         filled = (
             complete_answers(note.definitions, TECHNIQUE.get(kind), overrides)
             if complete
@@ -109,6 +128,7 @@ __all__ = [
     "make_note",
     "sign",
     "complete_answers",
+    "side_treated",
     "sample_value",
     "to_answer_value",
 ]

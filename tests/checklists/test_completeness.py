@@ -1,4 +1,13 @@
-from checklists.completeness import assess
+from checklists.completeness import (
+    Completeness,
+    Gap,
+    applicable_elements,
+    applies,
+    assess,
+    has_value,
+    is_documented,
+    status,
+)
 
 ELEMENTS = [
     {"key": "consent", "label": "Consent", "section": "pre", "requirement": "required"},
@@ -164,3 +173,181 @@ def test_an_answered_information_element_is_documented_and_an_empty_one_has_no_s
         == "documented"
     )
     assert "remarks" not in assess(ELEMENTS, {}).element_status
+
+
+# --- exact results and boundary cases (issue 20) ------------------------------------------
+
+
+def test_the_whole_result_of_a_partial_note():
+    answers = {
+        "consent": {"value": "yes"},
+        "technique": {"value": "thermal_rf"},
+        "contrast": {"value": "", "na_reason": "   "},
+        "pain_after": {"value": 0},
+    }
+    assert assess(ELEMENTS, answers) == Completeness(
+        required_total=4,
+        required_done=2,
+        recommended_total=1,
+        recommended_done=1,
+        missing=(
+            Gap("temperature", "Lesion temperature", "procedure", "required"),
+            Gap("contrast", "Contrast", "procedure", "required"),
+        ),
+        statuses=(
+            ("consent", "documented"),
+            ("technique", "documented"),
+            ("temperature", "missing (required)"),
+            ("contrast", "missing (required)"),
+            ("pain_after", "documented"),
+        ),
+    )
+
+
+def test_percent_rounds_down_and_a_note_without_required_elements_is_complete():
+    three = [{"key": k, "label": k, "section": "pre", "requirement": "required"} for k in "abc"]
+    two_of_three = assess(three, {"a": {"value": "x"}, "b": {"value": "y"}})
+    assert (two_of_three.percent, two_of_three.is_complete) == (66, False)
+    assert two_of_three.required_missing == 1
+    information_only = assess([ELEMENTS[-1]], {})
+    assert (information_only.percent, information_only.is_complete) == (100, True)
+    assert information_only.missing == () and information_only.statuses == ()
+
+
+def test_a_multi_choice_condition_applies_only_when_a_listed_choice_is_selected():
+    elements = [
+        {
+            "key": "guidance",
+            "label": "Guidance",
+            "section": "procedure",
+            "requirement": "required",
+        },
+        {
+            "key": "contrast",
+            "label": "Contrast",
+            "section": "procedure",
+            "requirement": "required",
+            "condition": {"element": "guidance", "in": ["fluoroscopy", "ct"]},
+        },
+    ]
+
+    def missing(guidance):
+        return [g.key for g in assess(elements, {"guidance": {"value": guidance}}).missing]
+
+    assert missing(["ultrasound"]) == []
+    assert missing(["fluoroscopy"]) == ["contrast"]
+    assert missing(["ct", "ultrasound"]) == ["contrast"]
+    assert missing([]) == ["guidance"]
+
+
+def test_applies_without_the_element_list_checks_only_the_elements_own_condition():
+    phenol = ELEMENTS[2]
+    assert applies(phenol, {"technique": {"value": "chemical"}}) is True
+    assert applies(phenol, {"technique": {"value": "thermal_rf"}}) is False
+    assert applies(ELEMENTS[0], {}) is True
+
+
+CHAIN = [
+    {"key": "technique", "label": "Technique", "section": "procedure", "requirement": "required"},
+    {
+        "key": "agent",
+        "label": "Agent",
+        "section": "procedure",
+        "requirement": "required",
+        "condition": {"element": "technique", "in": ["chemical"]},
+    },
+    {
+        "key": "ethanol_grade",
+        "label": "Ethanol grade",
+        "section": "procedure",
+        "requirement": "required",
+        "condition": {"element": "agent", "in": ["ethanol"]},
+    },
+    {
+        "key": "ethanol_lot",
+        "label": "Ethanol lot",
+        "section": "procedure",
+        "requirement": "recommended",
+        "condition": {"element": "ethanol_grade", "in": ["dehydrated"]},
+    },
+]
+
+
+def test_a_chain_of_three_conditions_retires_from_its_root():
+    chemical = {
+        "technique": {"value": "chemical"},
+        "agent": {"value": "ethanol"},
+        "ethanol_grade": {"value": "dehydrated"},
+    }
+    assert [e["key"] for e in applicable_elements(CHAIN, chemical)] == [
+        "technique",
+        "agent",
+        "ethanol_grade",
+        "ethanol_lot",
+    ]
+    rf = chemical | {"technique": {"value": "thermal_rf"}}
+    assert [e["key"] for e in applicable_elements(CHAIN, rf)] == ["technique"]
+    assert applies(CHAIN[3], rf, CHAIN) is False
+    # Without the element list only the lot's own condition is read.
+    assert applies(CHAIN[3], rf) is True
+
+
+def test_conditions_that_point_at_each_other_end():
+    looped = [
+        {
+            "key": "a",
+            "label": "A",
+            "section": "pre",
+            "requirement": "required",
+            "condition": {"element": "b", "in": ["yes"]},
+        },
+        {
+            "key": "b",
+            "label": "B",
+            "section": "pre",
+            "requirement": "required",
+            "condition": {"element": "a", "in": ["yes"]},
+        },
+    ]
+    hanging = {
+        "key": "c",
+        "label": "C",
+        "section": "pre",
+        "requirement": "required",
+        "condition": {"element": "a", "in": ["yes"]},
+    }
+    answers = {"a": {"value": "yes"}, "b": {"value": "yes"}}
+    # c hangs off the loop a -> b -> a: the walk up from c must stop too.
+    assert [e["key"] for e in applicable_elements([*looped, hanging], answers)] == ["a", "b", "c"]
+    assert applicable_elements(looped, {"a": {"value": "yes"}}) == []
+
+
+def test_values_that_document_and_values_that_do_not():
+    assert [has_value(v) for v in (0, False, "0", " x ", ["a"], {"a": 1}, 0.0)] == [True] * 7
+    assert [has_value(v) for v in (None, "", "  \n", [], (), {})] == [False] * 6
+    na = {"key": "k", "label": "K", "section": "pre", "requirement": "required", "allow_na": True}
+    assert is_documented(na, {"na_reason": "not done"}) is True
+    assert is_documented(na, {"na_reason": "  "}) is False
+    assert is_documented(na, None) is False
+    assert is_documented(na | {"allow_na": False}, {"na_reason": "not done"}) is False
+    assert status(na, {"value": "x", "na_reason": "ignored"}) == "documented"
+    assert status(na | {"requirement": "information"}, {}) is None
+    assert status(na | {"requirement": "recommended"}, None) == "missing (recommended)"
+
+
+def test_the_missing_lists_split_by_requirement():
+    result = assess(ELEMENTS, {"technique": {"value": "chemical"}})
+    assert result.missing_required == (
+        Gap("consent", "Consent", "pre", "required"),
+        Gap("phenol", "Phenol concentration", "procedure", "required"),
+        Gap("contrast", "Contrast", "procedure", "required"),
+    )
+    assert result.missing_recommended == (Gap("pain_after", "Pain after", "post", "recommended"),)
+    assert result.recommended_missing == 1
+    assert result.element_status == {
+        "consent": "missing (required)",
+        "technique": "documented",
+        "phenol": "missing (required)",
+        "contrast": "missing (required)",
+        "pain_after": "missing (recommended)",
+    }

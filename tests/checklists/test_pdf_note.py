@@ -25,6 +25,7 @@ from checklists.pdf.fetcher import StaticFilesFetcher
 from checklists.pdf.render import render_note_pdf
 from checklists.presentation import display_value
 from practice.models import Practice
+from tests.checklists.golden_note import expected_bytes, make_golden_note
 from tests.notes import make_note, sign
 from tests.tampering import guards_dropped
 
@@ -90,6 +91,12 @@ def long_note(clinician, patient, *, paragraphs=6):
 @pytest.fixture
 def signed_note(catalog, clinician, patient):
     return refetch(sign(make_note(clinician, patient, "64681", complete=True), clinician))
+
+
+@pytest.fixture
+def golden_note(catalog, clinician, patient, monkeypatch):
+    """The note of tests/checklists/golden/, signed."""
+    return refetch(make_golden_note(clinician, patient, monkeypatch))
 
 
 @pytest.fixture
@@ -185,13 +192,11 @@ def test_free_text_prints_as_text_and_fetches_nothing(catalog, clinician, patien
     assert not [url for url in fetched if "attacker" in url]
 
 
-def test_the_embedded_json_is_the_notes_canonical_data(signed_note, signed_pdf):
-    attachments = reader(signed_pdf).attachments
+def test_the_embedded_json_is_the_signed_canonical_json(golden_note):
+    attachments = reader(render_note_pdf(golden_note, generated_at=GENERATED)).attachments
     assert list(attachments) == ["note.json"]
-    data = json.loads(attachments["note.json"][0])
-    assert data == json.loads(json.dumps(note_document(signed_note)))
-    assert data["note_id"] == signed_note.pk
-    assert data["patient"]["mrn"] == "TEST-0001"
+    assert attachments["note.json"][0] == expected_bytes(golden_note.pk)
+    assert json.loads(attachments["note.json"][0])["patient"]["mrn"] == "TEST-0001"
 
 
 def test_the_embedded_json_hash_is_the_signature_hash(signed_note, signed_pdf):
@@ -199,17 +204,17 @@ def test_the_embedded_json_hash_is_the_signature_hash(signed_note, signed_pdf):
     assert hashlib.sha256(embedded).hexdigest() == signed_note.content_hash
 
 
-def test_an_amended_note_still_embeds_what_was_signed(signed_note, clinician):
-    services.add_addendum(signed_note, author=clinician, reason="Late entry", text="Called: 2/10.")
-    note = refetch(signed_note)
+def test_an_amended_note_still_embeds_what_was_signed(golden_note, clinician):
+    services.add_addendum(golden_note, author=clinician, reason="Late entry", text="Called: 2/10.")
+    note = refetch(golden_note)
     pdf = render_note_pdf(note)
     text = " ".join(page_texts(pdf))
     assert text.index("Content SHA-256") < text.index("Addendum 1: Late entry")
     assert "Alice Testdoc MD ·" in text.split("Addendum 1: Late entry")[1]
     assert "Called: 2/10." in text
     assert "Signed, amended" in text
-    embedded = reader(pdf).attachments["note.json"][0]
-    assert hashlib.sha256(embedded).hexdigest() == note.content_hash
+    assert reader(pdf).attachments["note.json"][0] == expected_bytes(note.pk)
+    assert note.content_hash == hashlib.sha256(expected_bytes(note.pk)).hexdigest()
 
 
 def test_it_is_pdf_a_3b_with_document_metadata(signed_note, signed_pdf):

@@ -7,6 +7,7 @@ import pytest
 from audit.models import AuditEvent
 from checklists.canonical import canonical_bytes
 from checklists.models import Addendum, Note, SignedNoteError
+from tests.checklists.golden_note import expected_bytes, make_golden_note
 from tests.conftest import PASSWORD
 from tests.notes import make_note, sign
 from tests.tampering import guards_dropped
@@ -59,8 +60,10 @@ def test_signing_is_refused_while_the_side_treated_is_not_the_side_billed(
     assert Note.objects.get(pk=note.pk).status == "draft"
 
 
-def test_a_complete_note_is_signed_with_the_password(clinician_client, clinician, patient):
-    note = make_note(clinician, patient, "64681", complete=True)
+def test_a_complete_note_is_signed_with_the_password(
+    clinician_client, clinician, patient, monkeypatch
+):
+    note = make_golden_note(clinician, patient, monkeypatch, sign=False)
     response = clinician_client.post(
         f"/notes/{note.pk}/sign/", {"password": "wrong-password", "version": note.version}
     )
@@ -75,7 +78,9 @@ def test_a_complete_note_is_signed_with_the_password(clinician_client, clinician
     assert note.status == "signed"
     assert note.signed_by == clinician and note.signed_at is not None
     assert note.attestation.startswith("I personally performed")
-    assert note.content_hash == hashlib.sha256(canonical_bytes(note)).hexdigest()
+    # What was signed is the golden note, byte for byte (tests/checklists/golden/).
+    assert canonical_bytes(note) == expected_bytes(note.pk)
+    assert note.content_hash == hashlib.sha256(expected_bytes(note.pk)).hexdigest()
     assert AuditEvent.objects.filter(action="note.sign", note=note).exists()
 
     page = clinician_client.get(f"/notes/{note.pk}/").text
@@ -122,8 +127,11 @@ def test_the_admin_cannot_change_a_signed_note(admin_client, clinician, patient)
     assert Note.objects.get(pk=note.pk).place_of_service == "22"
 
 
-def test_an_addendum_is_appended_and_shown_with_the_note(clinician_client, clinician, patient):
-    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+def test_an_addendum_is_appended_and_shown_with_the_note(
+    clinician_client, clinician, patient, monkeypatch
+):
+    note = make_golden_note(clinician, patient, monkeypatch)
+    signed_hash = note.content_hash
     response = clinician_client.post(
         f"/notes/{note.pk}/addenda/new/",
         {"reason": "Correction", "text": "Synthetic correction: volume was 7 mL per side."},
@@ -133,7 +141,9 @@ def test_an_addendum_is_appended_and_shown_with_the_note(clinician_client, clini
     assert addendum.author == clinician and addendum.reason == "Correction"
     note.refresh_from_db()
     assert note.status == "amended"
-    assert note.content_hash == hashlib.sha256(canonical_bytes(note)).hexdigest()
+    # The addendum is not part of the signed content: the bytes and the hash stay.
+    assert note.content_hash == signed_hash
+    assert canonical_bytes(note) == expected_bytes(note.pk)
     page = clinician_client.get(f"/notes/{note.pk}/").text
     assert "Synthetic correction: volume was 7 mL per side." in page
     assert "Addenda" in page
@@ -169,16 +179,17 @@ def test_a_tampered_signed_note_is_shown_loudly(clinician_client, clinician, pat
 
 
 def test_the_hash_does_not_depend_on_the_time_zone_a_signing_time_was_written_in(
-    clinician, patient
+    clinician, patient, monkeypatch
 ):
     import datetime
     import zoneinfo
 
-    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    note = make_golden_note(clinician, patient, monkeypatch)
     stored = Note.objects.get(pk=note.pk)
     stored.signed_at = stored.signed_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
     assert stored.signed_at.tzinfo != datetime.UTC
-    assert hashlib.sha256(canonical_bytes(stored)).hexdigest() == note.content_hash
+    assert canonical_bytes(stored) == expected_bytes(note.pk)
+    assert note.content_hash == hashlib.sha256(expected_bytes(note.pk)).hexdigest()
 
 
 def test_a_password_with_spaces_at_its_ends_signs_as_typed(client, clinician, patient):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 
 from checklists import services
 from checklists.models import CodeLine, Note, NoteGap
@@ -58,17 +59,22 @@ def test_it_counts_notes_created_saved_signed_and_amended(clinician, patient):
     assert missing and sum(GapTally.objects.values_list("note_count", flat=True)) >= missing
 
 
+def notes_by_completeness() -> dict:
+    """{complete: notes} as the tallies count them."""
+    rows = NoteTally.objects.exclude(note_count=0).values_list("complete").order_by()
+    return dict(rows.annotate(notes=Sum("note_count")))
+
+
 def test_it_follows_a_note_from_incomplete_to_complete(clinician, patient):
-    note = make_note_missing(
-        clinician, patient, missing=required_keys(make_note(clinician, patient))
-    )
-    assert NoteTally.objects.filter(complete=False).exclude(note_count=0).exists()
-    note = services.save_note(
-        note,
-        version=note.version,
-        answers=make_note(clinician, patient, complete=True).answers,
-        actor=clinician,
-    )
+    answers = make_note(clinician, patient, complete=True).answers
+    missing = required_keys(Note.objects.get())
+    note = make_note_missing(clinician, patient, missing=missing)
+    assert notes_by_completeness() == {True: 1, False: 1}
+    assert sum(GapTally.objects.values_list("note_count", flat=True)) == len(missing)
+
+    services.save_note(note, version=note.version, answers=answers, actor=clinician)
+    assert notes_by_completeness() == {True: 2}
+    assert sum(GapTally.objects.values_list("note_count", flat=True)) == 0
     assert_tallies_match_a_recount()
 
 

@@ -7,11 +7,10 @@ import itertools
 from pathlib import Path
 
 from checklists import services
-from coding.sides import documented_side
 from rules.engine import run_rule
 from rules.facts import Line, NoteFacts
 from rules.pack_file import parse_pack
-from tests.notes import complete_answers
+from tests.notes import complete_answers, side_treated
 
 PACKS = Path(__file__).resolve().parents[2] / "rules" / "packs"
 DOS = datetime.date(2026, 11, 2)
@@ -104,7 +103,7 @@ def note_on(clinician, patient, day, lines, answers=None, *, technique=None, sig
         place_of_service="11",
         lines=lines,
     )
-    overrides = documented_side(lines) | {
+    overrides = side_treated(lines) | {
         k: v if isinstance(v, dict) else {"value": v} for k, v in (answers or {}).items()
     }
     filled = complete_answers(note.definitions, technique, overrides)

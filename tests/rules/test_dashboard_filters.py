@@ -1,6 +1,5 @@
-"""'Not claim-ready' and 'fails rule X' for the review dashboard, from the stored results."""
-
-import django_filters
+"""'Not claim-ready' and 'fails rule X' for the review dashboard, from the stored results,
+through the dashboard's own filters (review.filters.NoteFilter)."""
 
 from checklists.models import Note
 from review.filters import NoteFilter
@@ -8,32 +7,8 @@ from rules import selectors as rule_selectors
 from tests.rules.history import DOS, block_note, days_before, rf_note
 
 
-class RuleNoteFilter(NoteFilter):
-    """review.filters.NoteFilter with the two fields the rules app offers (see docs/rules.md)."""
-
-    claim = django_filters.ChoiceFilter(
-        label="Claim",
-        method="filter_claim",
-        choices=rule_selectors.CLAIM_CHOICES,
-        empty_label="Any",
-    )
-    fails_rule = django_filters.ChoiceFilter(
-        label="Fails rule", method="filter_fails_rule", empty_label="Any"
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["fails_rule"].extra["choices"] = rule_selectors.rule_choices
-
-    def filter_claim(self, queryset, name, value):
-        return rule_selectors.filter_claim_state(queryset, value)
-
-    def filter_fails_rule(self, queryset, name, value):
-        return rule_selectors.filter_failing_rule(queryset, value)
-
-
 def notes_for(data):
-    return set(RuleNoteFilter(data, queryset=Note.objects.all(), clinicians=[], codes=[]).qs)
+    return set(NoteFilter(data, queryset=Note.objects.all(), clinicians=[], codes=[]).qs)
 
 
 def test_not_claim_ready_and_fails_rule_x_narrow_the_dashboard(
@@ -71,7 +46,7 @@ def test_the_rule_choices_name_pack_and_rule(packs):
 
 
 def test_an_unknown_rule_is_a_form_error_not_a_crash(packs):
-    filterset = RuleNoteFilter(
+    filterset = NoteFilter(
         {"fails_rule": "no/such-rule"}, queryset=Note.objects.all(), clinicians=[], codes=[]
     )
     assert not filterset.is_valid() and "fails_rule" in filterset.errors

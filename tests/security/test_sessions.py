@@ -2,9 +2,11 @@
 
 import time
 
+from django.contrib.auth.hashers import get_hasher, identify_hasher, make_password
 from django.contrib.sessions.models import Session
 
-from config import session_timeout
+from config import hashers, session_timeout
+from config import settings as project_settings
 from tests.conftest import PASSWORD
 
 
@@ -22,15 +24,22 @@ def test_five_failed_sign_ins_lock_the_account_from_that_address(client, clinici
     assert "_auth_user_id" not in client.session
 
 
-def test_a_successful_sign_in_uses_argon2(client, clinician, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+def test_passwords_are_stored_with_the_projects_argon2(client, clinician, settings):
+    # The conftest swaps in a fast hasher for every test: put the project's list back.
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    assert get_hasher().__class__ is hashers.Argon2PasswordHasher
     clinician.set_password("a-long-enough-password-1")
     clinician.save()
-    assert clinician.password.startswith("argon2")
+    assert identify_hasher(clinician.password).__class__ is hashers.Argon2PasswordHasher
+    # An older PBKDF2 hash still signs in, and is stored again with argon2.
+    clinician.password = make_password("a-long-enough-password-2", hasher="pbkdf2_sha256")
+    clinician.save()
     response = client.post(
-        "/login/", {"username": "alice", "password": "a-long-enough-password-1"}
+        "/login/", {"username": "alice", "password": "a-long-enough-password-2"}
     )
     assert response.status_code == 302
+    clinician.refresh_from_db()
+    assert clinician.password.startswith("argon2$argon2id$")
 
 
 def _age_session(client, **seconds_ago):
