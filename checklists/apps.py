@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-GUARDS_MIGRATION = ("checklists", "0012_i17_signed_record_guards")
+GUARDS_MIGRATION = ("checklists", "0013_i17_signature_format")
 
 
 class ChecklistsConfig(AppConfig):
@@ -10,6 +10,11 @@ class ChecklistsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
+        from audit.verification import register
+
+        from .verification import signed_record_problems
+
+        register(signed_record_problems)  # what verify_audit checks of the notes
         pre_migrate.connect(_lift_record_guards, sender=self)
         post_migrate.connect(_ensure_record_guards, sender=self)
         post_migrate.connect(_refresh_sqlite_statistics, sender=self)

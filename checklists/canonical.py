@@ -1,20 +1,54 @@
 """The canonical JSON of a note: what a signature's SHA-256 covers.
 
-Documented in docs/canonical-json.md. Keys sorted, no insignificant white space, UTF-8,
-only the elements that apply, dates in ISO 8601. The same bytes are embedded in the PDF,
-so the paper copy proves what was signed.
+Documented in docs/canonical-json.md. Two formats, named inside the document itself and
+stored on the note when it is signed (`Note.signature_format`):
+
+- "neurolysis-note/2" (signing today): RFC 8785, the JSON Canonicalization Scheme, through
+  the `rfc8785` package, so that any JCS implementation recomputes the bytes; each code
+  line carries its technique.
+- "neurolysis-note/1" (notes signed before): Python's json with sorted keys, compact
+  separators, UTF-8. Kept byte for byte, so those notes keep verifying.
+
+Both: only the elements that apply, dates in ISO 8601, the signing time in UTC. The same
+bytes are embedded in the PDF, so the paper copy proves what was signed.
 """
 
 import datetime
 import hashlib
 import json
 
+import rfc8785
+
 from .completeness import applicable_elements, has_value
 
-FORMAT = "neurolysis-note/1"
+FORMAT_1 = "neurolysis-note/1"
+FORMAT_2 = "neurolysis-note/2"
+FORMAT = FORMAT_2  # what signing writes
+FORMATS = (FORMAT_1, FORMAT_2)
 
 
-def note_document(note) -> dict:
+def note_format(note) -> str:
+    """The format the note was signed in (a draft: the one it would be signed in)."""
+    return getattr(note, "signature_format", "") or FORMAT
+
+
+def _line(line, version: str) -> dict:
+    entry = {
+        "code": line.code,
+        "units": line.units,
+        "modifiers": list(line.modifiers),
+        "side": line.side,
+        "site": line.site,
+    }
+    if version == FORMAT_2:
+        entry["technique"] = line.technique
+    return entry
+
+
+def note_document(note, version: str | None = None) -> dict:
+    version = version or note_format(note)
+    if version not in FORMATS:
+        raise ValueError(f"unknown canonical format {version!r}")
     definitions = note.definitions
     answers = note.answers or {}
     elements = []
@@ -31,7 +65,7 @@ def note_document(note) -> dict:
             continue
         elements.append(entry)
     return {
-        "format": FORMAT,
+        "format": version,
         "note_id": note.pk,
         "catalog_version": note.catalog_version,
         "patient": {
@@ -45,16 +79,7 @@ def note_document(note) -> dict:
         },
         "date_of_service": note.date_of_service.isoformat(),
         "place_of_service": note.place_of_service,
-        "lines": [
-            {
-                "code": line.code,
-                "units": line.units,
-                "modifiers": list(line.modifiers),
-                "side": line.side,
-                "site": line.site,
-            }
-            for line in note.lines.all()
-        ],
+        "lines": [_line(line, version) for line in note.lines.all()],
         "elements": elements,
         "signature": {
             "signed_by": note.signed_by.get_username() if note.signed_by else None,
@@ -69,9 +94,11 @@ def note_document(note) -> dict:
 
 
 def encode(document: dict) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    if document.get("format") == FORMAT_1:
+        return json.dumps(
+            document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+    return rfc8785.dumps(document)
 
 
 def canonical_bytes(note) -> bytes:

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from coding.claim import build
 from coding.problems import blocking
 from coding.scrub import scrub
@@ -20,7 +21,7 @@ from practice.roles import CLINICIAN
 from procedures.models import ProcedureCode
 
 from . import icd10
-from .canonical import content_hash
+from .canonical import FORMAT, content_hash
 from .completeness import applicable_elements, assess
 from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
 from .services import ATTESTATION
@@ -232,5 +233,18 @@ def _hash_signed(notes):
     for note in signed:
         note._prefetched_objects_cache = {"lines": lines.get(note.pk, [])}
         note.status = Note.Status.SIGNED
+        note.signature_format = FORMAT
         note.content_hash = content_hash(note)
-    Note.objects.bulk_update(signed, ["status", "content_hash"])
+    Note.objects.bulk_update(signed, ["status", "signature_format", "content_hash"])
+    # Signed through the generator, not the signing service: its events say so.
+    AuditEvent.objects.record_many(
+        {
+            "action": "note.sign",
+            "actor": note.signed_by,
+            "note": note,
+            "username": "manage.py seed_demo",
+            "sha256": note.content_hash,
+            "format": note.signature_format,
+        }
+        for note in signed
+    )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from procedures.plain_text import strip_bidi
 from procedures.units import display_unit
 
 from . import icd10
@@ -95,6 +96,8 @@ def field_for(element) -> forms.Field:
 def to_answer_value(element, value):
     if value is None:
         return None
+    if isinstance(value, str):
+        return strip_bidi(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if hasattr(value, "isoformat"):
@@ -115,6 +118,9 @@ class ElementForm(forms.Form):
 
     def __init__(self, *args, note, **kwargs):
         self.note = note
+        # The date of service the dates are checked against: the note's, or the one posted
+        # with them (set by the edit view once the header is valid).
+        self.date_of_service = None
         self.elements = note.definitions.get("elements", [])
         answers = note.answers or {}
         kwargs.setdefault("initial", {})
@@ -135,6 +141,31 @@ class ElementForm(forms.Form):
                         attrs={"list": f"na-reasons-{element['key']}", "placeholder": "Reason"}
                     ),
                 )
+
+    def clean(self):
+        cleaned = super().clean()
+        for element in self.elements:
+            value = cleaned.get(element["key"])
+            if element["input_type"] in ("date", "datetime") and value is not None:
+                problem = self._date_problem(element, value)
+                if problem:
+                    self.add_error(element["key"], problem)
+        return cleaned
+
+    def _date_problem(self, element, value) -> str | None:
+        """A date in the note's past: not after its date of service, not before the
+        patient was born, not before 1900."""
+        day = value.date() if hasattr(value, "date") else value
+        label = element["label"]
+        service = self.date_of_service or self.note.date_of_service
+        if service and day > service:
+            return f"{label}: cannot be after the date of service ({service:%m/%d/%Y})."
+        birth = self.note.patient.date_of_birth if self.note.patient_id else None
+        if birth and day < birth:
+            return f"{label}: cannot be before the patient's date of birth ({birth:%m/%d/%Y})."
+        if day.year < 1900:
+            return f"{label}: check the year ({day.year})."
+        return None
 
     def answers(self, previous: dict | None = None) -> dict:
         """Valid fields replace their answer; a field with an error keeps its old answer."""

@@ -84,11 +84,12 @@ def _errors(field) -> str:
 
 
 def _help(field) -> str:
-    # bootstrap5/layout/help_text.html; help text is trusted markup, as in Django's forms.
+    # bootstrap5/layout/help_text.html, escaped: help text comes from the catalog (the
+    # admin, an imported Questionnaire, a note's frozen snapshot) and is plain text.
     if not field.help_text:
         return ""
     id_attr = f'id="{_e(field.auto_id)}_helptext" ' if field.auto_id else ""
-    return f'<div {id_attr}class="form-text">{field.help_text}</div>'
+    return f'<div {id_attr}class="form-text">{_e(field.help_text)}</div>'
 
 
 def _control(field) -> str:

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from procedures.models import ProcedureCode
 
@@ -144,8 +145,11 @@ def line_initial(note) -> list[dict]:
 
 
 class SignForm(forms.Form):
+    # strip=False, as Django's AuthenticationForm: a password with a leading or trailing
+    # space signs in, so it must sign too (stripped, each try counted toward the lockout).
     password = forms.CharField(
         label="Your password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Re-enter your password to sign, as with a handwritten signature.",
     )
@@ -171,6 +175,7 @@ class SignForm(forms.Form):
     def warning_reasons(self) -> dict[str, str]:
         return {p.key: self.cleaned_data.get(f"reason_{p.key}", "") for p in self.warnings}
 
+    @sensitive_variables("password")
     def clean_password(self):
         password = self.cleaned_data["password"]
         # Through the authentication backends, so failed attempts count towards lockout.

@@ -158,6 +158,9 @@ class Note(models.Model):
         default=0, help_text="how many coding warnings were signed with a reason"
     )
     content_hash = models.CharField("content SHA-256", max_length=64, blank=True)
+    # The canonical JSON format the hash was computed in (checklists.canonical), set when
+    # signing: notes signed under an earlier format keep verifying under it.
+    signature_format = models.CharField(max_length=20, blank=True, editable=False)
 
     # Each element's status after the last save ("documented", "not applicable: <reason>",
     # "missing (required)"...), from checklists.completeness: what the review's CSV prints,

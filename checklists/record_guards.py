@@ -31,6 +31,7 @@ SIGNED_COLUMNS = (
     "signed_by_id",
     "attestation",
     "content_hash",
+    "signature_format",
     "coding_overrides",
 )
 # OLD is a signed note (not a draft), and NEW changes what its signature covers.

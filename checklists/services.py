@@ -13,10 +13,11 @@ from coding.for_note import claim_for_note
 from coding.problems import blocking, warnings
 from coding.scrub import scrub
 
-from .canonical import content_hash
+from . import canonical
 from .completeness import applicable_elements, assess
 from .models import Addendum, CodeLine, Note, NoteGap
 from .snapshot import build_definitions
+from .verification import text_digest
 
 ATTESTATION = (
     "I personally performed or directly supervised this procedure. This note is accurate "
@@ -228,7 +229,8 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
     current.signed_at = timezone.now().replace(microsecond=0)
     current.attestation = ATTESTATION
     current.version += 1
-    current.content_hash = content_hash(current)
+    current.signature_format = canonical.FORMAT
+    current.content_hash = canonical.content_hash(current)
     current.save(allow_signing=True)
     AuditEvent.objects.record(
         "note.sign",
@@ -236,6 +238,7 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
         note=current,
         request=request,
         sha256=current.content_hash,
+        format=current.signature_format,
         coding_warnings_signed=[[o["message"], o["reason"]] for o in current.coding_overrides],
     )
     return current
@@ -256,5 +259,6 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
         request=request,
         addendum=addendum.pk,
         reason=reason,
+        text_sha256=text_digest(text),
     )
     return addendum

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
@@ -108,12 +109,19 @@ def _panel(note, lines=None):
     return result, problems
 
 
+def posted_version(request) -> int | None:
+    """The note version the form was opened at, None when the body carries none."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
 def _save_from_post(request, note):
     """Bind, save what is valid, and return (saved note, forms, whether any field failed)."""
     header, lines, elements = _edit_forms(note, request.POST)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
+    version = posted_version(request)
+    if version is None:
         version = -1
     header_values = None
     if header.is_valid():
@@ -122,6 +130,8 @@ def _save_from_post(request, note):
             "place_of_service": header.cleaned_data["place_of_service"],
         }
     new_lines = lines.lines() if lines.is_valid() else None
+    if header_values:
+        elements.date_of_service = header_values["date_of_service"]
     # Always validate the elements: it fills the cleaned_data that answers() reads below.
     elements_valid = elements.is_valid()
     has_errors = not (header.is_valid() and lines.is_valid() and elements_valid)
@@ -235,6 +245,16 @@ def note_autosave(request, pk):
         return JsonResponse(
             {"error": "signed", "message": "This note is signed; nothing was saved."}, status=403
         )
+    if posted_version(request) is None:
+        # Not a form this page sent (a JSON body, a truncated post): say so, not "conflict".
+        return JsonResponse(
+            {
+                "error": "bad_request",
+                "message": "The autosave did not carry the note's form; nothing was saved. "
+                "Reload the page.",
+            },
+            status=400,
+        )
     try:
         note, forms, _ = _save_from_post(request, note)
     except services.StaleVersion as stale:
@@ -289,6 +309,7 @@ def note_detail(request, pk):
     )
 
 
+@sensitive_post_parameters("password")
 @login_required
 def note_sign(request, pk):
     note = get_note_for_user(request, pk, edit=True)

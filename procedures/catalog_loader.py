@@ -7,6 +7,7 @@ from django.db import transaction
 
 from .catalog_file import CODE_FACTS
 from .models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode, Source
+from .plain_text import plain, plain_list
 
 # Relations (addon_of, sources) are written apart, after every code exists.
 CODE_SCALARS = (
@@ -107,6 +108,7 @@ def load_catalog(data) -> LoadReport:
     elements = {}
     for key, e in data.elements.items():
         values = {name: e[name] for name in ELEMENT_SCALARS} | {"active": True}
+        values = _plain(values, ("label", "help_text"), ("choices", "na_reasons"))
         elements[key] = _upsert(
             DocumentationElement, {"key": key}, values, report, f"element {key}"
         )
@@ -119,7 +121,7 @@ def load_catalog(data) -> LoadReport:
 
     codes = {}
     for c in data.codes:
-        values = {name: c[name] for name in CODE_SCALARS}
+        values = _plain({name: c[name] for name in CODE_SCALARS}, ("title", "summary"))
         codes[c["code"]] = _upsert(
             ProcedureCode, {"code": c["code"]}, values, report, f"code {c['code']}"
         )
@@ -151,6 +153,13 @@ def load_catalog(data) -> LoadReport:
     return report
 
 
+def _plain(values: dict, texts=(), lists=()) -> dict:
+    """Catalog text is plain text (procedures.plain_text), whatever the file held."""
+    return (
+        values | {n: plain(values[n]) for n in texts} | {n: plain_list(values[n]) for n in lists}
+    )
+
+
 def _sync_relations(code, parsed, codes, sources, report, quiet=False):
     for relation, wanted in (
         ("addon_of", {codes[p].pk for p in parsed["addon_of"]}),
@@ -171,7 +180,7 @@ def _sync_links(code, links, elements, sources, report):
             "order": parsed["order"],
             "condition": parsed["condition"],
             "source": sources.get(parsed["source"]) if parsed["source"] else None,
-            "why": parsed["why"],
+            "why": plain(parsed["why"]),
         }
         link = existing.pop(parsed["key"], None)
         label = f"{code.code}/{parsed['key']}"

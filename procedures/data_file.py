@@ -28,3 +28,17 @@ def read_toml(path: Path, error: type[Exception]) -> tuple[bytes, dict]:
         raise error(f"{path}: is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: is not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        # Arrays or tables nested thousands deep: no data file of ours looks like that.
+        raise error(f"{path}: nests too deeply to be a data file") from exc
+
+
+# What a parser may still raise on a file whose shapes it did not expect (a table where a
+# list belongs, a number where text does): the commands turn these into one-line errors.
+MALFORMED = (RecursionError, TypeError, AttributeError, KeyError, IndexError, ValueError)
+
+
+def malformed(path, exc: Exception) -> str:
+    """One line saying the file is malformed, and where Python tripped."""
+    detail = " ".join(str(exc).split())[:200]
+    return f"{path}: is malformed ({type(exc).__name__}: {detail})"

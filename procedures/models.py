@@ -7,6 +7,7 @@ so a new code or a new payer requirement is a data change, never a migration.
 from django.db import models
 from django.urls import reverse
 
+from .plain_text import plain, plain_list
 from .units import display_unit
 
 
@@ -95,6 +96,12 @@ class DocumentationElement(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.key})"
+
+    def save(self, *args, **kwargs):
+        # Typed in the admin or loaded: plain text either way (procedures.plain_text).
+        self.label, self.help_text = plain(self.label), plain(self.help_text)
+        self.choices, self.na_reasons = plain_list(self.choices), plain_list(self.na_reasons)
+        super().save(*args, **kwargs)
 
     @property
     def display_unit(self) -> str:

@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from checklists.models import CodeLine, Note
+from config.private_files import opener, private_dir
 
 from .filters import NoteFilter
 from .models import ExportJob
@@ -38,9 +39,7 @@ MANIFEST_HEADER = ["note_id", "file", "result", "patient", "mrn", "date_of_servi
 
 
 def export_dir() -> Path:
-    path = Path(getattr(settings, "REVIEW_EXPORT_DIR", settings.VAR_DIR / "exports"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(getattr(settings, "REVIEW_EXPORT_DIR", settings.VAR_DIR / "exports"))
 
 
 def retention() -> datetime.timedelta:
@@ -168,7 +167,10 @@ def build_zip(job_id: int, *, render=None) -> str:
     cancelled = False
     rendered = None
     try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with (
+            open(partial, "wb", opener=opener) as raw,
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
             manifest = io.StringIO()
             writer = csv.writer(manifest)
             writer.writerow(MANIFEST_HEADER)

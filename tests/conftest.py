@@ -50,6 +50,16 @@ def _flush_around_triggers():
     BaseDatabaseOperations.execute_sql_flush = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _anchors_in_a_scratch_dir(tmp_path_factory):
+    """backup_db appends an audit anchor; tests' anchors go to a scratch file, not var/."""
+    from django.test import override_settings
+
+    path = tmp_path_factory.mktemp("anchors") / "audit-anchors.jsonl"
+    with override_settings(AUDIT_ANCHOR_FILE=path):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The shipped catalog is loaded once per test database; every test's transaction

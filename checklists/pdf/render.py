@@ -16,8 +16,9 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from config import low_priority
+from procedures.plain_text import strip_bidi
 
-from ..canonical import FORMAT
+from ..canonical import FORMAT, note_format
 from .checklist_context import checklist_context
 from .fetcher import STATIC_BASE, StaticFilesFetcher
 from .note_context import note_context
@@ -54,6 +55,9 @@ def page_numbers(first: int, total: int) -> CSS:
 
 
 def write_pdf(html: str, *, attachments=(), variant=PDF_VARIANT, stylesheets=()) -> bytes:
+    # No right-to-left override or isolate reaches the paper: one would reverse what a
+    # payer reads (a dose, a side). The signed data keeps what was typed.
+    html = strip_bidi(html)
     # The CPU-heavy part, at a lower priority so other people's pages go first.
     return low_priority.run(_write_pdf, html, attachments, variant, tuple(stylesheets))
 
@@ -68,13 +72,15 @@ def _write_pdf(html, attachments, variant, stylesheets=()) -> bytes:
     )
 
 
-def note_json_attachment(data: bytes, generated_at: datetime.datetime) -> Attachment:
+def note_json_attachment(
+    data: bytes, generated_at: datetime.datetime, version: str = FORMAT
+) -> Attachment:
     # WeasyPrint writes these dates with a "Z" suffix, so hand it UTC.
     stamp = generated_at.astimezone(datetime.UTC).replace(tzinfo=None)
     return Attachment(
         string=data,
         name="note.json",
-        description=f"Note data, canonical JSON ({FORMAT}); a signature's SHA-256 covers it",
+        description=f"Note data, canonical JSON ({version}); a signature's SHA-256 covers it",
         created=stamp,
         modified=stamp,
         relationship="Data",
@@ -86,9 +92,10 @@ def render_note_pdf(note, *, generated_at=None, pages=None) -> bytes:
     generated_at = generated_at or timezone.now()
     context = note_context(note, generated_at)
     html = render_to_string("pdf/note.html", context)
+    attachment = note_json_attachment(context["data"], generated_at, note_format(note))
     return write_pdf(
         html,
-        attachments=[note_json_attachment(context["data"], generated_at)],
+        attachments=[attachment],
         stylesheets=[page_numbers(*pages)] if pages else (),
     )
 

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+import shutil
 import threading
 import xml.etree.ElementTree as ET
 
@@ -319,3 +320,25 @@ def test_a_background_worker_thread_renders_a_note_without_a_request(catalog, cl
     thread.join()
     embedded = reader(rendered["pdf"]).attachments["note.json"][0]
     assert hashlib.sha256(embedded).hexdigest() == note.content_hash
+
+
+@pytest.mark.skipif(not shutil.which("pdfdetach"), reason="poppler-utils is not installed")
+def test_the_pdfs_hash_checks_out_with_outside_tools_as_documented(signed_note, tmp_path):
+    """docs/canonical-json.md: pdfdetach, then sha256sum, then an RFC 8785 round trip."""
+    import subprocess
+
+    import rfc8785
+
+    pdf = tmp_path / "note.pdf"
+    pdf.write_bytes(render_note_pdf(refetch(signed_note)))
+    subprocess.run(
+        ["pdfdetach", "-savefile", "note.json", "-o", str(tmp_path / "note.json"), str(pdf)],
+        check=True,
+    )
+    data = (tmp_path / "note.json").read_bytes()
+    digest = subprocess.run(
+        ["sha256sum", str(tmp_path / "note.json")], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
+    assert digest == signed_note.content_hash
+    assert signed_note.content_hash in " ".join(page_texts(pdf.read_bytes()))
+    assert rfc8785.dumps(json.loads(data)) == data

@@ -179,3 +179,104 @@ def test_the_hash_does_not_depend_on_the_time_zone_a_signing_time_was_written_in
     stored.signed_at = stored.signed_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
     assert stored.signed_at.tzinfo != datetime.UTC
     assert hashlib.sha256(canonical_bytes(stored)).hexdigest() == note.content_hash
+
+
+def test_a_password_with_spaces_at_its_ends_signs_as_typed(client, clinician, patient):
+    from checklists.forms import SignForm
+
+    clinician.set_password("  spaced passphrase  ")
+    clinician.save()
+    client.force_login(clinician)
+    note = make_note(clinician, patient, "64681", complete=True)
+    stripped = client.post(
+        f"/notes/{note.pk}/sign/", {"password": "spaced passphrase", "version": note.version}
+    )
+    assert "That password is not right. The note is not signed." in stripped.text
+    response = client.post(
+        f"/notes/{note.pk}/sign/", {"password": "  spaced passphrase  ", "version": note.version}
+    )
+    assert response.status_code == 302
+    assert Note.objects.get(pk=note.pk).status == "signed"
+    # The value stays out of error reports.
+    assert SignForm.clean_password.sensitive_variables == ("password",)
+
+
+def test_a_malformed_autosave_body_gets_400_in_json(clinician_client, clinician, patient):
+    note = make_note(clinician, patient, "64681")
+    for body, content_type in (
+        ('{"answers": ', "application/json"),
+        ("version=abc", "application/x-www-form-urlencoded"),
+    ):
+        response = clinician_client.post(
+            f"/notes/{note.pk}/autosave/", body, content_type=content_type
+        )
+        assert response.status_code == 400
+        assert response.json() == {
+            "error": "bad_request",
+            "message": "The autosave did not carry the note's form; nothing was saved. "
+            "Reload the page.",
+        }
+    assert Note.objects.get(pk=note.pk).version == note.version
+
+
+def test_a_note_signed_today_hashes_its_rfc_8785_bytes(clinician, patient):
+    import json
+
+    import rfc8785
+
+    from checklists.models import CodeLine
+
+    draft = make_note(clinician, patient, "64681", complete=True)
+    CodeLine.objects.filter(note=draft).update(technique="chemical")
+    note = sign(draft, clinician)
+    data = canonical_bytes(Note.objects.get(pk=note.pk))
+    document = json.loads(data)
+    assert note.signature_format == document["format"] == "neurolysis-note/2"
+    assert rfc8785.dumps(document) == data
+    assert hashlib.sha256(data).hexdigest() == note.content_hash
+    assert document["lines"] == [
+        {
+            "code": "64681",
+            "units": 1,
+            "modifiers": [],
+            "side": "",
+            "site": "",
+            "technique": "chemical",
+        }
+    ]
+    assert AuditEvent.objects.get(action="note.sign", note=note).detail == {
+        "sha256": note.content_hash,
+        "format": "neurolysis-note/2",
+        "coding_warnings_signed": [],
+    }
+
+
+def test_a_note_signed_in_format_1_keeps_verifying(clinician, patient, monkeypatch):
+    import json
+
+    from checklists import canonical
+
+    monkeypatch.setattr(canonical, "FORMAT", canonical.FORMAT_1)
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    monkeypatch.undo()
+    stored = Note.objects.get(pk=note.pk)
+    data = canonical_bytes(stored)
+    assert stored.signature_format == "neurolysis-note/1"
+    assert data == json.dumps(
+        json.loads(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+    assert "technique" not in json.loads(data)["lines"][0]
+    assert hashlib.sha256(data).hexdigest() == stored.content_hash
+
+
+def test_the_two_formats_encode_differently_where_rfc_8785_says_so():
+    from checklists.canonical import FORMAT_1, FORMAT_2, encode
+
+    # RFC 8785 orders keys by UTF-16 code units: U+1F600 (D83D DE00) before U+E000.
+    keys = {"\ue000": 1, "\U0001f600": 2}
+    assert encode({"format": FORMAT_1, **keys}) == (
+        '{"format":"neurolysis-note/1","\ue000":1,"\U0001f600":2}'.encode()
+    )
+    assert encode({"format": FORMAT_2, **keys}) == (
+        '{"format":"neurolysis-note/2","\U0001f600":2,"\ue000":1}'.encode()
+    )

@@ -20,8 +20,18 @@ def _migrate(*args):
     call_command("migrate", *args, verbosity=0, stdout=StringIO())
 
 
+@pytest.fixture
+def earlier_release(monkeypatch):
+    """Notes signed as the releases before format 2 signed them."""
+    from checklists import canonical
+
+    monkeypatch.setattr(canonical, "FORMAT", canonical.FORMAT_1)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(clinician, patient, catalog):
+def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(
+    clinician, patient, catalog, earlier_release
+):
     probe = sign(make_note(clinician, patient, "64643", complete=True), clinician)
     note = make_note_missing(clinician, patient, "64643", missing=required_keys(probe, 2))
     before = dict(Note.objects.values_list("pk", "answers"))
@@ -46,6 +56,7 @@ def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(clinician, pati
     # One stored snapshot for both notes; the signed note's hash still verifies.
     assert Note.objects.get(pk=probe.pk).snapshot_id == Note.objects.get(pk=note.pk).snapshot_id
     assert content_hash(Note.objects.get(pk=probe.pk)) == probe.content_hash
+    assert Note.objects.get(pk=probe.pk).signature_format == "neurolysis-note/1"
     with connection.cursor() as cursor:
         indexes = {
             table: set(connection.introspection.get_constraints(cursor, table))
@@ -62,7 +73,7 @@ def test_the_upgrade_keeps_every_note_and_counts_the_new_tallies(clinician, pati
 
 @pytest.mark.django_db(transaction=True)
 def test_the_audit_and_practice_apps_take_over_the_tables_and_permissions(
-    practice, clinician, manager, patient, catalog
+    practice, clinician, manager, patient, catalog, earlier_release
 ):
     """A database of the release before the split (checklists 0010) keeps its practice,
     patients and audit trail, and its roles keep their permission rows."""

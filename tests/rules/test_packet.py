@@ -121,7 +121,7 @@ def test_managers_build_it_for_any_signed_note_and_it_is_audited(client, history
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="packet-note-{rf.pk}.pdf"'
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "private, no-store, max-age=0, no-cache, must-revalidate"
     event = AuditEvent.objects.filter(action="note.packet").get()
     assert event.note_id == rf.pk and event.actor == manager
     assert event.detail["notes"] == [rf.pk, first.pk, second.pk]

@@ -162,3 +162,19 @@ def test_manager_only_actions_refuse_a_clinicians_post(client, world, name):
     kwargs, users = world
     client.force_login(users[0])
     assert client.post(reverse(name, kwargs=kwargs.get(name))).status_code == FORBIDDEN
+
+
+@pytest.mark.parametrize("role", ["owner", "manager"])
+def test_no_signed_in_answer_is_kept_in_the_browsers_cache(client, world, role):
+    kwargs, users = world
+    client.force_login(users[0 if role == "owner" else 2])
+    cached = []
+    for name in sorted(set(route_names()) - {"logout"}):
+        response = client.get(reverse(name, kwargs=kwargs.get(name)))
+        if "no-store" not in response.get("Cache-Control", ""):
+            cached.append((name, response.status_code, response.get("Cache-Control")))
+    assert cached == []
+
+
+def test_anonymous_pages_are_left_to_the_usual_caching(client):
+    assert "no-store" not in client.get(reverse("healthz")).get("Cache-Control", "")

@@ -3,12 +3,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from interop.questionnaire_import import (
     QuestionnaireImportError,
     entries_toml,
     import_questionnaire,
 )
+from procedures.data_file import MALFORMED, malformed
 
 
 class Command(BaseCommand):
@@ -38,12 +40,21 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot be read: {exc.strerror}") from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"{path}: is not JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise CommandError(f"{path}: nests too deeply to be a Questionnaire") from exc
+        if not isinstance(questionnaire, dict):
+            raise CommandError(f"{path}: is not a FHIR resource (a JSON object)")
         try:
-            result = import_questionnaire(
-                questionnaire, path=path, catalog_version=catalog_version, dry_run=dry_run
-            )
+            with transaction.atomic():
+                result = import_questionnaire(
+                    questionnaire, path=path, catalog_version=catalog_version, dry_run=dry_run
+                )
         except QuestionnaireImportError as exc:
             raise CommandError(f"Questionnaire not imported, nothing changed. {exc}") from exc
+        except MALFORMED as exc:
+            raise CommandError(
+                f"Questionnaire not imported, nothing changed. {malformed(path, exc)}"
+            ) from exc
 
         code = result.imported.code["code"]
         if toml:

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from audit.models import AuditEvent
 from procedures.catalog_file import CatalogError, parse_catalog
 from procedures.catalog_loader import load_catalog
+from procedures.data_file import MALFORMED, malformed
 
 
 class Command(BaseCommand):
@@ -14,10 +16,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
-            data = parse_catalog(path)
+            with transaction.atomic():
+                data = parse_catalog(path)
+                report = load_catalog(data)
         except CatalogError as exc:
             raise CommandError(f"Catalog not loaded, nothing changed. {exc}") from exc
-        report = load_catalog(data)
+        except MALFORMED as exc:
+            raise CommandError(
+                f"Catalog not loaded, nothing changed. {malformed(path, exc)}"
+            ) from exc
         if not report.unchanged:
             AuditEvent.objects.record(
                 "catalog.load",

@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from audit.models import AuditEvent
+from procedures.data_file import MALFORMED, malformed
 from rules.pack_file import PackError, parse_packs
 from rules.pack_loader import load_packs
 from rules.services import refresh_all
@@ -42,10 +44,16 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("No rule pack file found.")
         try:
-            packs = parse_packs(files)
+            with transaction.atomic():
+                packs = parse_packs(files)
+                report = load_packs(packs, deactivate_missing=not keep_others)
         except PackError as exc:
             raise CommandError(f"Rule packs not loaded, nothing changed. {exc}") from exc
-        report = load_packs(packs, deactivate_missing=not keep_others)
+        except MALFORMED as exc:
+            where = ", ".join(str(f) for f in files)
+            raise CommandError(
+                f"Rule packs not loaded, nothing changed. {malformed(where, exc)}"
+            ) from exc
         if not report.unchanged:
             AuditEvent.objects.record(
                 "rules.load",
