@@ -1,12 +1,12 @@
 """Synthetic notes for the demo and for scale tests: `seed_demo --notes N`.
 
-Mixed codes, clinicians, completeness, drafts and signed notes, written with bulk_create
+Mixed codes, clinicians, completeness, drafts and signed notes with clinically plausible
+answers (checklists/demo_values.py), written with bulk_create
 in batches so that 100,000 notes take minutes. Deterministic for a given N (seeded random).
 """
 
 import datetime
 import random
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import reset_queries, transaction
@@ -17,13 +17,14 @@ from coding.claim import build
 from coding.problems import blocking
 from coding.scrub import scrub
 from coding.sides import side_answer_for
+from practice.demo import HISTORY_PATIENTS
 from practice.roles import CLINICIAN
 from procedures.models import ProcedureCode
 
-from . import icd10
 from .canonical import FORMAT, content_hash
-from .completeness import applicable_elements, assess
-from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient, PlaceOfService
+from .completeness import applicable_elements, applies, assess
+from .demo_values import demo_answers
+from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient
 from .services import ATTESTATION
 from .snapshot import build_definitions
 
@@ -41,91 +42,18 @@ SESSIONS = [
     [("64633", "left", "C5-C6")],
     [("64625", "right", "")],
     [("64624", "left", "Left knee")],
+    [("64493", "right", "L4-L5")],
+    [("64493", "left", "L5-S1")],
 ]
 SIDE_MODIFIER = {"left": ["LT"], "right": ["RT"], "bilateral": ["50"], "": []}
-TECHNIQUE_FOR = {
-    "neurolytic-chemical": "chemical",
-    "rf": "thermal_rf",
-    "chemodenervation": "chemodenervation",
-}
-FREE_TEXT = [
-    "Synthetic demo text: procedure tolerated well.",
-    "Synthetic demo text: no immediate complication observed.",
-    "Synthetic demo text: patient discharged home with escort.",
-    "Synthetic demo text: follow-up in two weeks.",
-]
+# Offices, ASCs and hospital outpatient departments, as a pain practice sees them.
+PLACES = ["11", "11", "11", "24", "24", "22", "19"]
 
 
-def _value(element, rng):
-    kind = element["input_type"]
-    choices = [pair[0] for pair in element.get("choices") or []]
-    if kind == "choice":
-        return rng.choice(choices)
-    if kind == "multi_choice":
-        return rng.sample(choices, k=min(len(choices), rng.randint(1, 2)))
-    if kind == "yes_no":
-        return "yes"
-    if kind in ("number", "percent"):
-        low = Decimal(element.get("min") or 0)
-        high = Decimal(element.get("max") or 100)
-        return format(
-            (low + (high - low) * Decimal(rng.randint(20, 60)) / 100)
-            .quantize(Decimal("0.1"))
-            .normalize(),
-            "f",
-        )
-    if kind == "pain_score":
-        return rng.randint(0, 10)
-    if kind == "date":
-        return (timezone.localdate() - datetime.timedelta(days=rng.randint(20, 120))).isoformat()
-    if kind == "datetime":
-        return timezone.localtime().replace(microsecond=0, second=0).isoformat()
-    return rng.choice(FREE_TEXT)
-
-
-# Synthetic diagnoses by code (descriptions come from the code set, checklists/icd10.py).
-DEMO_DIAGNOSES = {
-    "64633": "M47.812",
-    "64634": "M47.812",
-    "64635": "M47.816",
-    "64636": "M47.816",
-    "64625": "M46.1",
-    "64632": "G57.62",
-    "64628": "M51.360",
-    "64629": "M51.360",
-    "64624": "M17.11",
-    "64680": "C25.0",
-    "64681": "C53.9",
-    "64490": "M47.812",
-    "64491": "M47.812",
-    "64492": "M47.812",
-    "64493": "M47.816",
-    "64494": "M47.816",
-    "64495": "M47.816",
-    "27096": "M46.1",
-}
-
-
-def _answers(definitions, codes, rng, fill, side=None):
-    techniques = set()
-    for spec in definitions["codes"].values():
-        techniques.update(spec["techniques"])
-    technique = sorted(techniques)[0] if techniques else None
-    answers = {}
-    if technique:
-        answers["technique"] = {"value": technique}
-    if side and rng.random() <= fill:
+def _answers(definitions, lines, rng, fill, side, dos):
+    answers = demo_answers(definitions, lines, rng, fill, dos, applies)
+    if side and "procedure_side" in answers:
         answers["procedure_side"] = {"value": side}  # the side the code lines bill
-    for element in definitions["elements"]:
-        if element["key"] in answers or rng.random() > fill:
-            continue
-        if element["key"] == "technique" or (side and element["key"] == "procedure_side"):
-            continue
-        answers[element["key"]] = {"value": _value(element, rng)}
-    if "diagnosis" in answers:
-        answers["diagnosis"] = icd10.answer_for(
-            *dict.fromkeys(DEMO_DIAGNOSES.get(code, "G89.4") for code in codes)
-        )
     applicable = {e["key"] for e in applicable_elements(definitions["elements"], answers)}
     return {k: v for k, v in answers.items() if k in applicable}
 
@@ -133,7 +61,9 @@ def _answers(definitions, codes, rng, fill, side=None):
 def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) -> int:
     rng = random.Random(seed)
     clinicians = list(get_user_model().objects.filter(groups__name=CLINICIAN))
-    patients = list(Patient.objects.all())
+    patients = list(Patient.objects.exclude(mrn__in=HISTORY_PATIENTS)) or list(
+        Patient.objects.all()
+    )
     if not clinicians or not patients:
         raise ValueError("Run seed_demo first: notes need clinicians and patients.")
     if not ProcedureCode.objects.filter(code__in={c for s in SESSIONS for c, _, _ in s}).exists():
@@ -153,7 +83,8 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                     definitions = build_definitions(list(codes))
                     definitions_for[codes] = (definitions, CatalogSnapshot.of(definitions))
                 definitions, snapshot = definitions_for[codes]
-                fill = rng.choice([1.0, 1.0, 1.0, 0.85, 0.6, 0.3])
+                # Most notes are finished; some are drafts stopped halfway.
+                fill = rng.choice([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.95, 0.8, 0.5])
                 lines = [
                     {
                         "code": code,
@@ -164,7 +95,8 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                     }
                     for code, side, site in session
                 ]
-                answers = _answers(definitions, codes, rng, fill, side_answer_for(lines))
+                dos = today - datetime.timedelta(days=rng.randint(0, 365))
+                answers = _answers(definitions, lines, rng, fill, side_answer_for(lines), dos)
                 result = assess(definitions["elements"], answers)
                 claim = build(
                     lines,
@@ -175,12 +107,11 @@ def generate_notes(count: int, *, seed: int = 20261123, batch_size: int = 1000) 
                 problems = blocking(scrub(claim))
                 signable = result.is_complete and not problems
                 clinician = rng.choice(clinicians)
-                dos = today - datetime.timedelta(days=rng.randint(0, 365))
                 note = Note(
                     patient=rng.choice(patients),
                     clinician=clinician,
                     date_of_service=dos,
-                    place_of_service=rng.choice(PlaceOfService.values),
+                    place_of_service=rng.choice(PLACES),
                     catalog_version=definitions["catalog_version"],
                     snapshot=snapshot,
                     answers=answers,

@@ -11,7 +11,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from procedures.plain_text import strip_bidi
-from procedures.units import display_unit
+from procedures.units import value_unit
 
 from . import icd10
 from .completeness import has_value
@@ -22,10 +22,17 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 PAIN_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(11)]
 
 
+def plain_number(value: Decimal) -> str:
+    """100, 0.5, 37: never "1E+2" (what Decimal("100").normalize() prints)."""
+    return format(value.normalize(), "f")
+
+
 def _range_message(element, low, high):
-    unit = display_unit(element.get("unit") or "")
+    unit = value_unit(element.get("unit") or "")
     unit = " %" if element["input_type"] == "percent" else (f" {unit}" if unit else "")
-    return f"{element['label']} must be between {low} and {high}{unit}."
+    return (
+        f"{element['label']} must be between {plain_number(low)} and {plain_number(high)}{unit}."
+    )
 
 
 def _decimal_field(element, **common):
@@ -35,7 +42,7 @@ def _decimal_field(element, **common):
     attrs = {"step": "any", "inputmode": "decimal"}
     if low is not None and high is not None:
         # Validators %-format their message: a literal percent sign must be doubled.
-        message = _range_message(element, low.normalize(), high.normalize()).replace("%", "%%")
+        message = _range_message(element, low, high).replace("%", "%%")
         validators += [MinValueValidator(low, message), MaxValueValidator(high, message)]
         attrs |= {"min": str(low), "max": str(high)}
     return forms.DecimalField(
@@ -53,7 +60,7 @@ def _decimal_field(element, **common):
 
 
 def label_for(element) -> str:
-    unit = display_unit(element.get("unit") or "")
+    unit = value_unit(element.get("unit") or "")
     if element["input_type"] == "percent":
         unit = "%"
     return f"{element['label']} ({unit})" if unit else element["label"]

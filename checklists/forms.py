@@ -202,7 +202,7 @@ class AddendumForm(forms.Form):
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = ["last_name", "first_name", "date_of_birth", "mrn"]
+        fields = ["last_name", "first_name", "date_of_birth", "gender", "mrn"]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
 
     def clean_date_of_birth(self):

@@ -1,9 +1,10 @@
 """How a note's answers read to a person: shared by the read view, signing page and PDF."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
-from procedures.units import display_unit
+from procedures.units import value_unit
 
 from .completeness import applicable_elements, has_value, is_documented
 from .diagnoses import ELEMENT as DIAGNOSIS_ELEMENT
@@ -27,13 +28,23 @@ class Section:
     rows: tuple[Row, ...]
 
 
+# Hints written for the picker, not for the record: "Medication (e.g. NSAIDs, ...)",
+# "Other (describe in the next field)".
+PICKER_HINT = re.compile(r"\s*\((?:e\.g\.|describe|name it)[^)]*\)")
+
+
+def choice_label(label: str) -> str:
+    """A choice as the record prints it, without the picker's hint."""
+    return PICKER_HINT.sub("", label).strip()
+
+
 def display_value(element: dict, answer: dict | None) -> str:
     answer = answer or {}
     value = answer.get("value")
     if not has_value(value):
         reason = answer.get("na_reason")
         return f"Not applicable / not done: {reason}" if reason else ""
-    names = dict(tuple(pair) for pair in element.get("choices") or [])
+    names = {value: choice_label(label) for value, label in element.get("choices") or []}
     kind = element["input_type"]
     if kind == "icd10" or element["key"] == DIAGNOSIS_ELEMENT:
         return diagnoses_text(value)
@@ -48,8 +59,7 @@ def display_value(element: dict, answer: dict | None) -> str:
     if kind == "percent":
         return f"{value} %"
     if kind == "number":
-        unit = display_unit(element.get("unit") or "")
-        return f"{value} {unit}".strip()
+        return f"{value} {value_unit(element.get('unit') or '')}".strip()
     if kind == "date":
         return datetime.date.fromisoformat(value).strftime("%m/%d/%Y")
     if kind == "datetime":

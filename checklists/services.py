@@ -16,7 +16,7 @@ from coding.scrub import scrub
 from . import canonical
 from .completeness import applicable_elements, assess
 from .models import Addendum, CodeLine, Note, NoteGap
-from .snapshot import build_definitions
+from .snapshot import build_definitions, payer_kind_of
 from .verification import text_digest
 
 ATTESTATION = (
@@ -107,7 +107,7 @@ def _write_lines(note, lines):
 def create_note(
     *, clinician, patient, date_of_service, place_of_service, lines, request=None
 ) -> Note:
-    definitions = build_definitions([line["code"] for line in lines])
+    definitions = build_definitions([line["code"] for line in lines], payer_kind_of(patient))
     note = Note(
         clinician=clinician,
         patient=patient,
@@ -154,7 +154,7 @@ def save_note(note, *, version, answers, lines=None, header=None, actor, request
         new_codes = [line["code"] for line in lines]
         if old_codes != new_codes:
             # New codes bring their elements from today's catalog; answers are kept.
-            current.definitions = build_definitions(new_codes)
+            current.definitions = build_definitions(new_codes, payer_kind_of(current.patient))
             current.catalog_version = current.definitions["catalog_version"]
         _write_lines(current, lines)
     for name, value in (header or {}).items():

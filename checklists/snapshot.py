@@ -8,9 +8,14 @@ Shape (stored in `Note.definitions`):
      "codes": {"64681": {"title": ..., "addon_of": [...], "laterality": ..., ...}},
      "elements": [{"key", "label", "section", "input_type", "help", "choices", "unit",
                    "min", "max", "allow_na", "na_reasons", "requirement", "condition",
-                   "codes"}, ...]}
-Elements shared by several codes appear once, with the strictest requirement.
+                   "codes"}, ...],
+     "narrative": [{"family": "neurolytic", "sentences": [...]}, ...]}
+Elements shared by several codes appear once, with the strictest requirement and the
+choices any of the codes offers (a code may narrow an element's choices; see
+docs/catalog-format.md, "Tailoring"). Help is the first code's, for the patient's payer.
 """
+
+from django.core.exceptions import ObjectDoesNotExist
 
 from procedures.catalog_file import CODE_FACTS
 from procedures.models import CatalogVersion, CodeElement, ProcedureCode
@@ -32,7 +37,17 @@ def _number(value):
     return None if value is None else format(value.normalize(), "f")
 
 
-def build_definitions(code_values: list[str]) -> dict:
+def payer_kind_of(patient) -> str | None:
+    """The kind of the patient's primary payer ("medicare", ...), None when unknown."""
+    if patient is None:
+        return None
+    try:
+        return patient.coverage.primary_payer.kind
+    except ObjectDoesNotExist:
+        return None
+
+
+def build_definitions(code_values: list[str], payer_kind: str | None = None) -> dict:
     """The merged element list for these codes, in section then code-line order."""
     codes = {
         c.code: c
@@ -60,8 +75,8 @@ def build_definitions(code_values: list[str]) -> dict:
                     "label": element.label,
                     "section": element.section,
                     "input_type": element.input_type,
-                    "help": link.reason,
-                    "choices": element.choices,
+                    "help": link.help_for(payer_kind),
+                    "choices": link.offered_choices(),
                     "unit": element.unit,
                     "min": _number(element.min_value),
                     "max": _number(element.max_value),
@@ -75,6 +90,7 @@ def build_definitions(code_values: list[str]) -> dict:
                 }
                 continue
             entry["codes"].append(code_value)
+            entry["choices"] = _merge_choices(element.choices, entry["choices"], link)
             if STRICTNESS[link.requirement] < STRICTNESS[entry["requirement"]]:
                 entry["requirement"] = link.requirement
             entry["condition"] = _merge_conditions(entry["condition"], link.condition)
@@ -94,7 +110,26 @@ def build_definitions(code_values: list[str]) -> dict:
         # What the claim scrubber (coding/) checks these codes against, frozen with them.
         "cpt_year": version.cpt_year if version else None,
         "claim_rules": version.claim_rules if version else {},
+        "narrative": _narrative(
+            [codes[value].family for value in dict.fromkeys(code_values) if value in codes],
+            version,
+        ),
     }
+
+
+def _merge_choices(all_choices, offered, link):
+    """What either code offers, in the element's order."""
+    wanted = {pair[0] for pair in offered} | {pair[0] for pair in link.offered_choices()}
+    return [pair for pair in all_choices if pair[0] in wanted]
+
+
+def _narrative(families, version) -> list[dict]:
+    stored = version.narratives if version else {}
+    return [
+        {"family": family, "sentences": stored[family]}
+        for family in dict.fromkeys(families)
+        if stored.get(family)
+    ]
 
 
 def _merge_conditions(first, second):

@@ -200,6 +200,16 @@ if CLINICIAN_READ_SCOPE not in ("practice", "own"):
 # The shipped catalog; `load_catalog` reads it when no path is given.
 CATALOG_FILE = BASE_DIR / "procedures" / "catalog" / "neurolysis.toml"
 
+# FHIR (docs/fhir.md): the public URL of this server's /fhir/ API. Questionnaire canonicals
+# and the API's own links are built on it, so set it to the address EHRs reach.
+FHIR_BASE_URL = env.str("FHIR_BASE_URL", default="http://127.0.0.1:8000/fhir").rstrip("/")
+# Identifier systems (MRN, NPI-less user ids): a URL the practice owns.
+FHIR_IDENTIFIER_BASE = env.str(
+    "FHIR_IDENTIFIER_BASE", default="https://neurolysis-checklist.example/fhir/sid"
+)
+# Rows per page of a searchset Bundle (a client may ask for fewer with _count).
+FHIR_PAGE_SIZE = env.int("FHIR_PAGE_SIZE", default=50)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -71,6 +71,8 @@ def code_dict(code: ProcedureCode) -> dict:
                 "source": link.source.key if link.source else None,
                 "why": link.why,
                 "order": link.order,
+                "choices": list(link.choices),
+                "payer_help": dict(link.payer_help),
             }
             for link in code.links.all()
         ],
@@ -120,6 +122,7 @@ def from_database(codes: list[str] | None = None) -> CatalogData:
         sources=dict(sorted(sources.items())),
         elements=dict(sorted(elements.items())),
         codes=[code_dict(code) for code in rows],
+        narratives=version.narratives if version else {},
         claim_rules=version.claim_rules if version else {},
     )
 
@@ -183,6 +186,8 @@ def code_table(lines, code):
                 ("when", link["condition"]),
                 ("source", link["source"]),
                 ("why", link["why"] or None),
+                ("choices", link.get("choices") or None),
+                ("payer_help", link.get("payer_help") or None),
             ],
             indent="  ",
         )

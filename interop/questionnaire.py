@@ -13,6 +13,7 @@ from procedures.catalog_file import CODE_FACTS
 from .terms import (
     CATALOG_SOURCE,
     CPT,
+    ELEMENT_CHOICES,
     ELEMENT_HELP,
     ELEMENT_SOURCE,
     HELP_LINK,
@@ -22,8 +23,10 @@ from .terms import (
     MAX_VALUE,
     MIN_QUANTITY,
     MIN_VALUE,
+    NA_GROUP_LINK,
     NA_LINK,
     NA_TEXT,
+    PAYER_HELP,
     PROCEDURE_CODE,
     REQUIREMENT,
     SECTION_LINK,
@@ -128,10 +131,12 @@ def question_item(element: dict, link: dict, elements: dict) -> dict:
     if link.get("condition"):
         item["enableWhen"] = enable_when(link["condition"], elements)
         item["enableBehavior"] = "any"
+    narrowed = link.get("choices") or []
     if element["choices"]:
         item["answerOption"] = [
             {"valueCoding": choice_coding(key, value, label)}
             for value, label in element["choices"]
+            if not narrowed or value in narrowed
         ]
 
     extensions = [{"url": REQUIREMENT, "valueCode": link["requirement"]}]
@@ -140,13 +145,28 @@ def question_item(element: dict, link: dict, elements: dict) -> dict:
     if link.get("why"):
         # The item shows this code's reason; the element's own help travels alongside.
         extensions.append({"url": ELEMENT_HELP, "valueString": element["help_text"]})
+    if narrowed:
+        # answerOption lists what this code offers; the element's full list travels alongside.
+        extensions += [
+            {"url": ELEMENT_CHOICES, "valueCoding": choice_coding(key, value, label)}
+            for value, label in element["choices"]
+        ]
+    for kind, text in (link.get("payer_help") or {}).items():
+        extensions.append(
+            {
+                "url": PAYER_HELP,
+                "extension": [
+                    {"url": "payerKind", "valueCode": kind},
+                    {"url": "help", "valueString": text},
+                ],
+            }
+        )
     if kind == "number":
         extensions.append({"url": UNIT_OPTION, "valueCoding": unit_coding(element["unit"])})
     elif kind == "percent":
         extensions.append({"url": UNIT, "valueCoding": unit_coding("%")})
     item["extension"] = extensions + _range_extensions(element)
-
-    children = [
+    item["item"] = [
         {
             "linkId": HELP_LINK.format(key),
             "text": link.get("why") or element["help_text"],
@@ -161,19 +181,42 @@ def question_item(element: dict, link: dict, elements: dict) -> dict:
             ],
         }
     ]
-    if element["allow_na"]:
-        children.append(na_item(element))
-    item["item"] = children
     return item
 
 
+def element_items(element: dict, link: dict, elements: dict) -> list[dict]:
+    """The items of one element: its question, and for an element that may be "not
+    applicable / not done", the reason next to it.
+
+    The reason is a sibling that disables the question through enableWhen: a renderer
+    then treats a required question answered "not applicable" as satisfied (a disabled
+    item is never required) and keeps the reason in its QuestionnaireResponse. When the
+    element has a condition, both sit in a group `<key>.group` that carries it, because
+    enableWhen cannot say "condition AND no reason".
+    """
+    item = question_item(element, link, elements)
+    if not element["allow_na"]:
+        return [item]
+    condition = {k: item.pop(k) for k in ("enableWhen", "enableBehavior") if k in item}
+    item["enableWhen"] = [
+        {"question": NA_LINK.format(element["key"]), "operator": "exists", "answerBoolean": False}
+    ]
+    pair = [item, na_item(element)]
+    if not condition:
+        return pair
+    return [
+        {"linkId": NA_GROUP_LINK.format(element["key"]), "type": "group"}
+        | condition
+        | {"item": pair}
+    ]
+
+
 def na_item(element: dict) -> dict:
-    """ "Not applicable / not done, because ...": asked only while the element has no answer."""
+    """ "Not applicable / not done, because ...": answering it disables the question."""
     item = {
         "linkId": NA_LINK.format(element["key"]),
-        "text": NA_TEXT,
+        "text": f"{element['label']}: {NA_TEXT.lower()}",
         "type": "open-choice" if element["na_reasons"] else "string",
-        "enableWhen": [{"question": element["key"], "operator": "exists", "answerBoolean": False}],
     }
     if element["na_reasons"]:
         item["answerOption"] = [{"valueString": reason} for reason in element["na_reasons"]]
@@ -184,7 +227,7 @@ def section_groups(entries: list[tuple[dict, dict]], elements: dict) -> list[dic
     """[(element, link)] in form order -> one group per section that has items."""
     grouped = {section: [] for section in SECTIONS}
     for element, link in entries:
-        grouped[element["section"]].append(question_item(element, link, elements))
+        grouped[element["section"]] += element_items(element, link, elements)
     return [
         {"linkId": SECTION_LINK.format(section), "text": SECTIONS[section], "type": "group"}
         | {"item": items}

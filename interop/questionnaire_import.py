@@ -32,6 +32,7 @@ from .questionnaire import ICD10CM_VALUE_SET
 from .terms import (
     CATALOG_SOURCE,
     CPT,
+    ELEMENT_CHOICES,
     ELEMENT_HELP,
     ELEMENT_SOURCE,
     MAX_QUANTITY,
@@ -39,6 +40,7 @@ from .terms import (
     MIN_QUANTITY,
     MIN_VALUE,
     NA_LINK,
+    PAYER_HELP,
     PROCEDURE_CODE,
     REQUIREMENT,
     SECTION_LINK,
@@ -285,10 +287,22 @@ def _choices(item: dict, where: str) -> list[list[str]]:
     return choices
 
 
-def _condition(item: dict, where: str):
+def _check_known(conditions: list[dict], where: str, known: set[str]):
+    for condition in conditions:
+        question = condition.get("question")
+        if question not in known:
+            _fail(
+                where,
+                f"enableWhen names linkId '{question}', which is no question of this "
+                "Questionnaire",
+            )
+
+
+def _condition(item: dict, where: str, known: set[str]):
     conditions = item.get("enableWhen") or []
     if not conditions:
         return None
+    _check_known(conditions, where, known)
     if len(conditions) > 1 and item.get("enableBehavior") != "any":
         _fail(where, "several enableWhen conditions must use enableBehavior 'any'")
     questions = {c.get("question") for c in conditions}
@@ -313,7 +327,16 @@ def _children(item: dict, key: str, where: str):
     help_texts, na = [], None
     for child in item.get("item") or []:
         if child.get("linkId") == NA_LINK.format(key):
-            na = [option.get("valueString") for option in child.get("answerOption") or []]
+            # The earlier export nested the reason under its question, asked while the
+            # question had no answer: still read, if that is all its enableWhen says.
+            legacy = [{"question": key, "operator": "exists", "answerBoolean": False}]
+            if child.get("enableWhen") not in (None, legacy):
+                _check_known(child["enableWhen"], f"{where}, child '{child['linkId']}'", {key})
+                _fail(
+                    f"{where}, child '{child['linkId']}'",
+                    f"a not-applicable item may only depend on '{key}' having no answer",
+                )
+            na = _na_reasons(child)
         elif child.get("type") == "display":
             help_texts.append(child.get("text") or "")
         else:
@@ -326,7 +349,13 @@ def _children(item: dict, key: str, where: str):
     return (help_texts[0] if help_texts else ""), na
 
 
-def _element(item: dict, section: str, existing: dict, where: str):
+def _na_reasons(item: dict) -> list[str]:
+    return [option.get("valueString") for option in item.get("answerOption") or []]
+
+
+def _element(
+    item: dict, section: str, existing: dict, where: str, known: set, na=None, holder=None
+):
     key = item.get("linkId") or ""
     if not KEY_PATTERN.match(key):
         _fail(where, "linkId must be a catalog key (lower-case letters, digits and underscores)")
@@ -339,6 +368,8 @@ def _element(item: dict, section: str, existing: dict, where: str):
     input_type, unit = _input_type(item, where)
     low, high = _range(item, input_type, where)
     shown_help, na_reasons = _children(item, key, where)
+    if na is not None:
+        na_reasons = _na_reasons(na)
     element_help = _extension_value(item, ELEMENT_HELP)
     if element_help is not None:
         help_text, why = element_help, shown_help
@@ -363,6 +394,15 @@ def _element(item: dict, section: str, existing: dict, where: str):
         "na_reasons": [r for r in na_reasons or [] if r],
         "choices": _choices(item, where) if input_type.endswith("choice") else [],
     }
+    offered = []
+    full = _extensions(item, ELEMENT_CHOICES)
+    if full and input_type.endswith("choice"):
+        # answerOption is what this code offers; the extension is the element's whole list.
+        offered = [value for value, _ in element["choices"]]
+        element["choices"] = [
+            [e["valueCoding"]["code"], e["valueCoding"].get("display") or e["valueCoding"]["code"]]
+            for e in full
+        ]
     requirement = _extension_value(item, REQUIREMENT) or (
         "required" if item.get("required") else "recommended"
     )
@@ -371,11 +411,90 @@ def _element(item: dict, section: str, existing: dict, where: str):
     link = {
         "key": key,
         "requirement": requirement,
-        "condition": _condition(item, where),
+        "condition": _condition(holder if holder is not None else item, where, known),
         "source": _extension_value(item, ELEMENT_SOURCE),
         "why": why,
+        "choices": offered,
+        "payer_help": _payer_help(item),
     }
     return element, link
+
+
+def _link_ids(items: list[dict]) -> set[str]:
+    """The linkIds of every question, at any depth."""
+    found = set()
+    for item in items or []:
+        if item.get("type") not in ("group", "display"):
+            found.add(item.get("linkId"))
+        found |= _link_ids(item.get("item"))
+    return found
+
+
+def _na_pair(question: dict, na: dict, where: str, known: set):
+    """Check the "not applicable" sibling pattern (docs/fhir.md) and strip it from the
+    question: returns the question without the condition the reason item adds."""
+    key = question.get("linkId")
+    expected = [{"question": NA_LINK.format(key), "operator": "exists", "answerBoolean": False}]
+    if na.get("enableWhen"):
+        _check_known(na["enableWhen"], f"item '{na.get('linkId')}'", known)
+        _fail(f"item '{na.get('linkId')}'", "a not-applicable item cannot have its own enableWhen")
+    if na.get("type") not in ("string", "open-choice") or na.get("item"):
+        _fail(f"item '{na.get('linkId')}'", "a not-applicable item is a string or open-choice")
+    if question.get("enableWhen") != expected:
+        _check_known(question.get("enableWhen") or [], where, known)
+        _fail(
+            where,
+            f"is followed by '{NA_LINK.format(key)}' but is not disabled by it alone "
+            f"(enableWhen '{NA_LINK.format(key)}' exists false)",
+        )
+    return {k: v for k, v in question.items() if k not in ("enableWhen", "enableBehavior")}
+
+
+def _section_entries(items: list[dict], known: set):
+    """(question, not-applicable item or None, item holding the condition or None) per
+    element of a section, in order."""
+    position = 0
+    while position < len(items):
+        item = items[position]
+        link_id = item.get("linkId") or ""
+        where = f"item '{link_id}'"
+        position += 1
+        if item.get("type") == "group" and link_id.endswith(".group"):
+            key = link_id.removesuffix(".group")
+            children = item.get("item") or []
+            ids = [child.get("linkId") for child in children]
+            if ids != [key, NA_LINK.format(key)]:
+                _fail(
+                    f"group '{link_id}'",
+                    f"must hold exactly '{key}' and '{NA_LINK.format(key)}', in that order; "
+                    f"found {', '.join(map(str, ids)) or 'nothing'}",
+                )
+            question = _na_pair(children[0], children[1], f"item '{key}'", known)
+            yield question, children[1], item
+            continue
+        if link_id.endswith(".na"):
+            _fail(
+                where,
+                f"is a not-applicable item with no question '{link_id.removesuffix('.na')}' "
+                "right before it",
+            )
+        following = items[position] if position < len(items) else {}
+        if following.get("linkId") == NA_LINK.format(link_id):
+            position += 1
+            yield _na_pair(item, following, where, known), following, None
+            continue
+        yield item, None, None
+
+
+def _payer_help(item: dict) -> dict[str, str]:
+    result = {}
+    for extension in _extensions(item, PAYER_HELP):
+        parts = {sub.get("url"): sub for sub in extension.get("extension") or []}
+        kind = (parts.get("payerKind") or {}).get("valueCode")
+        text = (parts.get("help") or {}).get("valueString")
+        if kind and text:
+            result[kind] = text
+    return result
 
 
 def catalog_entries(questionnaire: dict, current: CatalogData) -> Imported:
@@ -402,11 +521,14 @@ def catalog_entries(questionnaire: dict, current: CatalogData) -> Imported:
     )
     links = []
     seen = set()
+    known = _link_ids(questionnaire.get("item"))
     for group in questionnaire.get("item") or []:
         section = _section(group)
-        for item in group.get("item") or []:
+        for item, na, holder in _section_entries(group.get("item") or [], known):
             where = f"item '{item.get('linkId')}'"
-            element, link = _element(item, section, current.elements, where)
+            element, link = _element(
+                item, section, current.elements, where, known, na=na, holder=holder
+            )
             if element["key"] in seen:
                 _fail(where, "linkId is used twice")
             seen.add(element["key"])
@@ -468,6 +590,80 @@ def differences(current: CatalogData, imported: Imported) -> list[str]:
     return changed
 
 
+def _shown(value) -> str:
+    value = _normal(value)
+    text = "(none)" if value in (None, "", []) else repr(value)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+LINK_FIELDS = ("requirement", "condition", "source", "why")
+
+
+def change_report(current: CatalogData, imported: Imported) -> list[str]:
+    """Every change the import makes, one line each: the code's facts and checklist, each
+    element's fields, the other codes whose checklists change through a shared element,
+    and sources. Nothing is summarised into counts."""
+    lines = []
+    code = imported.code
+    existing = next((c for c in current.codes if c["code"] == code["code"]), None)
+    name = f"code {code['code']}"
+    if existing is None:
+        lines.append(f"{name}: added, asking {', '.join(link['key'] for link in code['links'])}")
+    else:
+        for field in ("title", "summary", *CODE_FACTS, "active"):
+            old, new = existing.get(field), code.get(field)
+            if field in ("sources", "addon_of"):
+                old, new = sorted(old or []), sorted(new or [])
+            if _normal(old) != _normal(new):
+                lines.append(f"{name}: {field} {_shown(old)} -> {_shown(new)}")
+        before = {link["key"]: link for link in existing["links"]}
+        after = {link["key"]: link for link in code["links"]}
+        for key in before:
+            if key not in after:
+                lines.append(f"{name}: no longer asks {key}")
+        for key, link in after.items():
+            if key not in before:
+                lines.append(f"{name}: now asks {key} ({link['requirement']})")
+                continue
+            for field in LINK_FIELDS:
+                old, new = before[key].get(field) or None, link.get(field) or None
+                if _normal(old) != _normal(new):
+                    lines.append(f"{name}: {key} {field} {_shown(old)} -> {_shown(new)}")
+        shared = [k for k in before if k in after]
+        if shared != [k for k in after if k in before]:
+            lines.append(f"{name}: elements put in another order")
+
+    affected: dict[str, list[str]] = {}
+    for key, element in imported.elements.items():
+        old = current.elements.get(key)
+        if old is None:
+            lines.append(f"element {key}: added")
+            continue
+        changed = [f for f in element if _normal(old.get(f)) != _normal(element[f])]
+        for field in changed:
+            lines.append(
+                f"element {key}: {field} {_shown(old.get(field))} -> {_shown(element[field])}"
+            )
+        if changed:
+            for other in current.codes:
+                if other["code"] != code["code"] and any(
+                    link["key"] == key for link in other["links"]
+                ):
+                    affected.setdefault(other["code"], []).append(key)
+    for other, keys in sorted(affected.items()):
+        lines.append(f"code {other}: checklist changes through {', '.join(keys)}")
+    for key, source in imported.sources.items():
+        old = current.sources.get(key)
+        if old is None:
+            lines.append(f"source {key}: added")
+        elif old != source:
+            for field in source:
+                if old.get(field) != source[field]:
+                    was, now = _shown(old.get(field)), _shown(source[field])
+                    lines.append(f"source {key}: {field} {was} -> {now}")
+    return lines
+
+
 def merged_catalog(current: CatalogData, imported: Imported, version: str) -> CatalogData:
     codes = [c for c in current.codes if c["code"] != imported.code["code"]] + [imported.code]
     # An empty database has no catalog header yet: the Questionnaire supplies it.
@@ -496,7 +692,8 @@ def validated(data: CatalogData, path: str) -> CatalogData:
         )
     except CatalogError as exc:
         raise QuestionnaireImportError(str(exc)) from exc
-    return replace(parsed, path=path)
+    # The family sentences are not in the entries: they stay those of the catalog in force.
+    return replace(parsed, path=path, narratives=data.narratives)
 
 
 @dataclass
@@ -504,6 +701,7 @@ class ImportResult:
     imported: Imported
     changes: list[str]
     report: LoadReport | None = None
+    lines: list[str] = field(default_factory=list)
 
 
 def import_questionnaire(
@@ -525,11 +723,12 @@ def import_questionnaire(
     if not re.match(r"^\S.{0,39}$", version):
         _fail(path, f"catalog version {version!r} must be 1-40 characters")
     data = validated(merged_catalog(current, imported, version), path)
+    lines = change_report(current, imported)
     with transaction.atomic():
         report = load_catalog(data)
         if dry_run:
             transaction.set_rollback(True)
-    return ImportResult(imported, changes, report)
+    return ImportResult(imported, changes, report, lines)
 
 
 def entries_toml(imported: Imported) -> str:

@@ -4,11 +4,19 @@ from django.conf import settings
 
 from procedures.units import display_unit
 
-# Our own canonical base: extensions, the Questionnaires' url and the answer code systems.
+# The fixed base of what we define: extensions and answer code systems. They name
+# definitions, the same in every installation, so an export imports anywhere.
 BASE = "https://neurolysis-checklist.example/fhir"
-QUESTIONNAIRE_BASE = f"{BASE}/Questionnaire"
 
 CPT = "http://www.ama-assn.org/go/cpt"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+NPI = "http://hl7.org/fhir/sid/us-npi"
+ADMINISTRATIVE_GENDER = "http://hl7.org/fhir/administrative-gender"
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 SNOMED = "http://snomed.info/sct"
 HL7_V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"
@@ -37,6 +45,8 @@ PROCEDURE_CODE = extension_url("procedure-code")
 CATALOG_SOURCE = extension_url("catalog-source")
 REQUIREMENT = extension_url("requirement")
 ELEMENT_HELP = extension_url("element-help")
+ELEMENT_CHOICES = extension_url("element-choices")
+PAYER_HELP = extension_url("payer-help")
 ELEMENT_SOURCE = extension_url("element-source")
 NOTE_SHA256 = extension_url("note-sha256")
 LINE_UNITS = extension_url("line-units")
@@ -47,6 +57,7 @@ LINE_PLACE_OF_SERVICE = extension_url("place-of-service")
 SECTION_LINK = "section-{}"
 HELP_LINK = "{}.help"
 NA_LINK = "{}.na"
+NA_GROUP_LINK = "{}.group"
 NA_TEXT = "Not applicable or not done, because"
 
 # Catalog unit text -> UCUM code, where the two differ. Every other unit in the catalog
@@ -72,8 +83,14 @@ def answer_system(element_key: str) -> str:
     return f"{BASE}/CodeSystem/{element_key}"
 
 
+def fhir_base() -> str:
+    """This server's FHIR base (settings.FHIR_BASE_URL): canonicals and links resolve here."""
+    return settings.FHIR_BASE_URL.rstrip("/")
+
+
 def questionnaire_url(code: str) -> str:
-    return f"{QUESTIONNAIRE_BASE}/{code}"
+    """A code's Questionnaire canonical; with `|version` it names one catalog version."""
+    return f"{fhir_base()}/Questionnaire/{code}"
 
 
 def identifier_base() -> str:

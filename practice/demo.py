@@ -32,7 +32,19 @@ PATIENTS = [
     ("Delta", "Synthetic", datetime.date(1983, 4, 4), "DEMO-0004"),
     ("Echo", "Placeholder", datetime.date(1948, 5, 5), "DEMO-0005"),
     ("Foxtrot", "Sample", datetime.date(1957, 6, 6), "DEMO-0006"),
+    *(
+        (first, last, datetime.date(1940 + n, n % 12 + 1, n % 27 + 1), f"DEMO-{n + 7:04d}")
+        for n, (first, last) in enumerate(
+            (first, last)
+            for first in ("Golf", "Hotel", "India", "Juliet", "Kilo", "Lima", "Mike", "November")
+            for last in ("Testpatient", "Fictional", "Placeholder")
+        )
+    ),
 ]
+
+# Their procedure history is written scenario by scenario by `seed_rules_demo` (rules/demo.py);
+# the generated demo notes leave them alone so that history stays as the scenarios say.
+HISTORY_PATIENTS = ("DEMO-0001", "DEMO-0002", "DEMO-0003", "DEMO-0004")
 
 
 @transaction.atomic

@@ -51,9 +51,17 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Patient(models.Model):
+    class Gender(models.TextChoices):
+        # FHIR administrative gender: what EHR interfaces match patients on.
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Unknown"
+
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
+    gender = models.CharField(max_length=7, choices=Gender.choices, default=Gender.UNKNOWN)
     mrn = models.CharField("MRN", max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from coding.sites import key as site_key
 
 from .billing_schema import check_references
-from .catalog_schema import CHOICE_INPUTS, KEY_PATTERN, CatalogFile, Code, Element
+from .catalog_schema import CHOICE_INPUTS, FAMILIES, KEY_PATTERN, CatalogFile, Code, Element
+from .catalog_tailoring import apply_families, narratives, parse_families, tailor_link
 from .data_file import Where, read_toml
 
 __all__ = ["KEY_PATTERN", "CODE_FACTS", "CatalogData", "CatalogError", "parse_catalog"]
@@ -42,6 +43,8 @@ class CatalogData:
     # The claim scrubber's catalog-wide rules ([billing] less its per-code part, which is
     # in each code's "billing").
     claim_rules: dict = field(default_factory=dict)
+    # {family: [narrative sentence, ...]} (catalog_tailoring)
+    narratives: dict[str, list[dict]] = field(default_factory=dict)
 
 
 # What a code says about itself besides its name and checklist: the one list the loader,
@@ -173,6 +176,7 @@ def _links(where, code: Code, elements: dict, sources: dict) -> list[dict]:
                 "why": link.why,
                 "order": index + 1,
             }
+            | tailor_link(where, what, name, link.tailoring(), elements[link.key])
         )
     return parsed
 
@@ -261,6 +265,8 @@ def catalog_from_document(document: dict, *, path: str, checksum: str) -> Catalo
         for primary in code["addon_of"]:
             if primary not in seen:
                 where.fail(f"code {code['code']}", "addon_of", f"{primary!r} is not a code here")
+    families = parse_families(where, document, elements, sources, FAMILIES)
+    apply_families(codes, families, elements)
     per_code, claim_rules = _claim_rules(where, catalog, codes, sources, elements)
     for code in codes:
         code["billing"] = per_code.get(code["code"], {})
@@ -277,6 +283,7 @@ def catalog_from_document(document: dict, *, path: str, checksum: str) -> Catalo
         elements=elements,
         codes=codes,
         claim_rules=claim_rules,
+        narratives=narratives(families),
     )
 
 

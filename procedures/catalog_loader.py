@@ -8,6 +8,7 @@ from django.db import transaction
 from .catalog_file import CODE_FACTS
 from .models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode, Source
 from .plain_text import plain, plain_list
+from .signals import catalog_loaded
 
 # Relations (addon_of, sources) are written apart, after every code exists.
 CODE_SCALARS = (
@@ -147,9 +148,12 @@ def load_catalog(data) -> LoadReport:
             notice=data.notice,
             checksum=data.checksum,
             source_file=data.path,
+            narratives=data.narratives,
             claim_rules=data.claim_rules,
         )
         report.new_version = True
+    # The FHIR API keeps each version's Questionnaires (interop.published) from here.
+    catalog_loaded.send(sender=__name__)
     return report
 
 
@@ -181,6 +185,10 @@ def _sync_links(code, links, elements, sources, report):
             "condition": parsed["condition"],
             "source": sources.get(parsed["source"]) if parsed["source"] else None,
             "why": plain(parsed["why"]),
+            "choices": plain_list(parsed.get("choices", [])),
+            "payer_help": {
+                kind: plain(text) for kind, text in parsed.get("payer_help", {}).items()
+            },
         }
         link = existing.pop(parsed["key"], None)
         label = f"{code.code}/{parsed['key']}"

@@ -6,7 +6,7 @@ names, a condition's values, an add-on's primary) is checked in `procedures.cata
 
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -67,6 +67,10 @@ def _unique(values: list) -> list:
     if len(set(values)) != len(values):
         raise ValueError("lists a value twice")
     return values
+
+
+Family = Literal["neurolytic", "chemodenervation", "diagnostic_block"]
+FAMILIES = get_args(Family)
 
 
 class Table(BaseModel):
@@ -150,13 +154,24 @@ class Link(Table):
     when: Condition | None = None
     source: SourceKey | None = None
     why: OptionalText = ""
+    # Tailoring (procedures/catalog_tailoring.py checks them against the element).
+    choices: list | None = None
+    payer_help: dict | None = None
+
+    def tailoring(self) -> dict:
+        """The tailoring keys the file gives, as written."""
+        return {
+            name: value
+            for name, value in (("choices", self.choices), ("payer_help", self.payer_help))
+            if value is not None
+        }
 
 
 class Code(Table):
     code: CodeValue
     title: Text
     summary: Text
-    family: Literal["neurolytic", "chemodenervation", "diagnostic_block"]
+    family: Family
     addon_of: list[CodeValue] = []
     unit_of_service: Text
     unit_kind: Literal[
@@ -211,3 +226,6 @@ class CatalogFile(Table):
     elements: dict[ElementKey, Element] = Field(min_length=1)
     codes: list[Code] = Field(min_length=1)
     billing: Billing = Billing()
+    # [families.<family>]: checked by procedures/catalog_tailoring.py, which needs the
+    # elements and sources to do so.
+    families: dict = {}

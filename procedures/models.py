@@ -7,6 +7,7 @@ so a new code or a new payer requirement is a data change, never a migration.
 from django.db import models
 from django.urls import reverse
 
+from .catalog_tailoring import PAYER_KIND_LABELS
 from .plain_text import plain, plain_list
 from .units import display_unit
 
@@ -24,6 +25,9 @@ class CatalogVersion(models.Model):
     claim_rules = models.JSONField(default=dict, blank=True)
     source_file = models.CharField(max_length=300)
     loaded_at = models.DateTimeField(auto_now_add=True)
+    narratives = models.JSONField(
+        default=dict, blank=True, help_text="Procedure description sentences per code family"
+    )
 
     class Meta:
         ordering = ["-loaded_at", "-id"]
@@ -197,6 +201,12 @@ class CodeElement(models.Model):
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="links"
     )
     why = models.TextField(blank=True)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="The choice values offered for this code; empty: all"
+    )
+    payer_help = models.JSONField(
+        default=dict, blank=True, help_text='Help per payer kind: {"medicare": "..."}'
+    )
 
     class Meta:
         ordering = ["code", "order"]
@@ -210,3 +220,17 @@ class CodeElement(models.Model):
     @property
     def reason(self) -> str:
         return self.why or self.element.help_text
+
+    def help_for(self, payer_kind: str | None) -> str:
+        """The help shown on a note for a patient whose primary payer is of this kind."""
+        return self.payer_help.get(payer_kind or "", "") or self.reason
+
+    def payer_help_items(self) -> list[tuple[str, str]]:
+        """(payer kind label, help) for the code page."""
+        return [(PAYER_KIND_LABELS.get(k, k), text) for k, text in self.payer_help.items()]
+
+    def offered_choices(self) -> list[list[str]]:
+        """The element's [value, label] pairs this code offers (all when not narrowed)."""
+        if not self.choices:
+            return self.element.choices
+        return [pair for pair in self.element.choices if pair[0] in self.choices]

@@ -323,6 +323,8 @@ def possibly_cloned(notes, *, min_length: int = 20) -> list[Cloned]:
         .annotate(text=KeyTextTransform("value", KeyTransform(key, "answers")))
         .annotate(text_length=Length("text"))
         .filter(text_length__gte=min_length)
+        # Coded answers (a list of ICD-10-CM codes) are picked, not typed: not cloned text.
+        .exclude(text__startswith="[")
         .values("clinician_id", "text")
         .annotate(
             key=Value(key, output_field=CharField()),

@@ -6,6 +6,7 @@ Idempotent: a patient that already has a payer is left alone.
 """
 
 import datetime
+import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 from checklists import icd10
 from checklists import services as notes
 from checklists.completeness import applies
-from checklists.demo_notes import DEMO_DIAGNOSES
+from checklists.demo_values import TYPICAL, diagnosis_answer, typical_text
 from coding.sides import documented_side
 from practice.models import Patient
 
@@ -24,7 +25,9 @@ from .models import PatientCoverage, Payer, RulePack
 SIDE_MODIFIER = {"left": ["LT"], "right": ["RT"], "bilateral": ["50"]}
 
 
-def _sample(element):
+def _sample(element, rng, dos):
+    if element["key"] in TYPICAL:
+        return TYPICAL[element["key"]]
     kind = element["input_type"]
     choices = [pair[0] for pair in element.get("choices") or []]
     if kind == "choice":
@@ -42,18 +45,19 @@ def _sample(element):
         return (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
     if kind == "datetime":
         return timezone.localtime().replace(microsecond=0, second=0).isoformat()
-    return f"Synthetic demo text: {element['label'].lower()}."
+    return typical_text(element, rng, dos)
 
 
-def _answers(definitions, overrides):
+def _answers(definitions, overrides, rng, dos):
     answers = {
         key: value if isinstance(value, dict) else {"value": value}
         for key, value in overrides.items()
     }
+    answers.setdefault("diagnosis", diagnosis_answer(list(definitions["codes"]), rng))
     for _ in range(3):  # conditions can chain
         for element in definitions["elements"]:
             if element["key"] not in answers and applies(element, answers):
-                answers[element["key"]] = {"value": _sample(element)}
+                answers[element["key"]] = {"value": _sample(element, rng, dos)}
     return answers
 
 
@@ -68,14 +72,13 @@ def _line(code, side="", site=""):
 
 
 def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
-    # A coded diagnosis that fits the first code (synthetic; the description comes from
-    # the ICD-10-CM tables), unless the scenario gives one.
-    code = DEMO_DIAGNOSES.get(lines[0]["code"], "G89.4")
-    overrides = {"diagnosis": icd10.answer_for(code)} | overrides
+    dos = timezone.localdate() - datetime.timedelta(days=days_ago)
+    # Free text of its own per note (seeded: the demo is the same every time).
+    rng = random.Random(f"{patient.mrn}/{days_ago}/{lines[0]['code']}")
     note = notes.create_note(
         clinician=clinician,
         patient=patient,
-        date_of_service=timezone.localdate() - datetime.timedelta(days=days_ago),
+        date_of_service=dos,
         place_of_service="11",
         lines=lines,
     )
@@ -83,7 +86,7 @@ def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
         note,
         version=note.version,
         # The side documented is the side the lines bill, unless the scenario says otherwise.
-        answers=_answers(note.definitions, documented_side(lines) | overrides),
+        answers=_answers(note.definitions, documented_side(lines) | overrides, rng, dos),
         actor=clinician,
     )
     if sign:

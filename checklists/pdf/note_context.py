@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from ..canonical import canonical_bytes
 from ..completeness import assess
 from ..models import Practice
+from ..narrative import note_description
 from ..presentation import Row, display_value, note_sections
 
 # Longer answers print as paragraphs under their label, free to break across pages;
@@ -115,6 +116,7 @@ def note_context(note, generated_at) -> dict:
         "generated_at": generated_at,
         "title": document_title(note),
         "lines": code_lines(note),
+        "description": note_description(note),
         "findings": key_findings(note),
         "sections": [PrintedSection(s.label, blocks(s.rows)) for s in sections],
         "missing_required": result.missing_required,

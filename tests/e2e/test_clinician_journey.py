@@ -51,7 +51,9 @@ def test_a_clinician_documents_signs_and_amends_a_64681_note(e2e_world, open_ses
     # Typing updates completeness and the missing list without a reload.
     page.check("#id_informed_consent_0")
     page.fill("#id_diagnosis", "C56.9 Malignant neoplasm of ovary (synthetic)")
-    page.select_option("#id_technique", "chemical")
+    # Only the techniques 64681 covers are offered, as radio buttons.
+    assert page.locator("[name='technique']").count() == 3
+    page.check("[name='technique'][value='chemical']")
     wait_saved(tab)
     assert page.text_content("#completeness-percent") != "0%"
     assert "Informed consent obtained and signed" not in missing(tab)

@@ -4,6 +4,7 @@ fhir.resources' R4B models match R4 for Questionnaire, QuestionnaireResponse, Bu
 Patient, Practitioner and Procedure.
 """
 
+from django.conf import settings
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
@@ -78,6 +79,15 @@ def questions_by_link_id(questionnaire: dict) -> dict:
     return {item["linkId"]: item for item in walk(questionnaire.get("item"))}
 
 
+def element_link_ids(questionnaire: dict) -> list[str]:
+    """The catalog elements a Questionnaire asks, in order (no help, reason or group)."""
+    return [
+        item["linkId"]
+        for item in walk(questionnaire.get("item"))
+        if item["type"] not in ("group", "display") and not item["linkId"].endswith(".na")
+    ]
+
+
 def check_questionnaire(questionnaire: dict) -> None:
     Questionnaire.model_validate(questionnaire)
     assert questionnaire["status"] in PUBLICATION_STATUS
@@ -126,13 +136,17 @@ def check_bundle(bundle: dict) -> dict:
     assert bundle["type"] in BUNDLE_TYPES
     full_urls = [entry["fullUrl"] for entry in bundle["entry"]]
     assert len(full_urls) == len(set(full_urls))
-    assert all(url.startswith("urn:uuid:") for url in full_urls)
+    assert all(
+        url == f"{settings.FHIR_BASE_URL}/{e['resource']['resourceType']}/{e['resource']['id']}"
+        for url, e in zip(full_urls, bundle["entry"], strict=True)
+    )
     by_type: dict[str, list] = {}
     for entry in bundle["entry"]:
         by_type.setdefault(entry["resource"]["resourceType"], []).append(entry["resource"])
     references = [
-        value["reference"]
-        for resource in by_type.get("Procedure", []) + by_type.get("QuestionnaireResponse", [])
+        f"{settings.FHIR_BASE_URL}/{value['reference']}"
+        for resources in by_type.values()
+        for resource in resources
         for value in _references(resource)
     ]
     assert references and all(ref in full_urls for ref in references), "dangling reference"

@@ -12,6 +12,7 @@ from interop.questionnaire_import import catalog_entries, comparable_code
 from interop.terms import CPT, ITEM_CONTROL, ITEM_CONTROL_SYSTEM, UNIT
 from procedures.catalog_file import parse_catalog
 from procedures.models import CatalogVersion, CodeElement, DocumentationElement, ProcedureCode
+from tests.interop.fhir_rules import questions_by_link_id
 
 
 def exported(code):
@@ -41,11 +42,7 @@ def snapshot():
 
 
 def item(q, key):
-    for group in q["item"]:
-        for question in group["item"]:
-            if question["linkId"] == key:
-                return question
-    raise KeyError(key)
+    return questions_by_link_id(q)[key]
 
 
 def test_every_code_round_trips_to_the_catalog_file_entries(catalog):
@@ -81,7 +78,17 @@ def test_an_edited_questionnaire_loads_under_a_new_catalog_version(catalog, tmp_
     assert DocumentationElement.objects.get(key="rf_device").label != "RF generator make and model"
 
     output = run(path, "--catalog-version", "2025.1-local.1")
-    assert "element rf_device (label)" in output and "64640/time_out (requirement)" in output
+    assert "element rf_device: label 'RF generator and probe type" in output
+    assert "-> 'RF generator make and model'" in output
+    assert "code 64640: time_out requirement 'recommended' -> 'required'" in output
+    # rf_device is shared: every other code asking it is named, none summarised in counts.
+    askers = sorted(
+        c.code.code
+        for c in CodeElement.objects.filter(element__key="rf_device").select_related("code")
+        if c.code.code != "64640"
+    )
+    assert f"code {askers[0]}: checklist changes through rf_device" in output
+    assert len([x for x in output.splitlines() if "checklist changes through" in x]) == len(askers)
     assert "catalog file stays the source of truth" in output
     assert DocumentationElement.objects.get(key="rf_device").label == "RF generator make and model"
     assert CodeElement.objects.get(code__code="64640", element__key="time_out").requirement == (
@@ -91,12 +98,26 @@ def test_an_edited_questionnaire_loads_under_a_new_catalog_version(catalog, tmp_
     assert ProcedureCode.objects.filter(active=True).count() == active
 
 
+def test_a_missing_section_is_reported_element_by_element(catalog, tmp_path):
+    q = exported("64640")
+    dropped = [i["linkId"] for i in q["item"][-1]["item"] if not i["linkId"].endswith(".na")]
+    q["item"] = q["item"][:-1]
+    output = run(write(tmp_path, q), "--catalog-version", "x", "--dry-run")
+    reported = [line.strip() for line in output.splitlines() if "no longer asks" in line]
+    assert reported == [f"code 64640: no longer asks {key}" for key in dropped]
+    assert len(reported) > 3
+
+
 def test_a_dry_run_reports_and_changes_nothing(catalog, tmp_path):
     q = exported("64681")
     q["title"] = "Superior hypogastric plexus neurolysis (edited)"
     before = snapshot()
     output = run(write(tmp_path, q), "--catalog-version", "x", "--dry-run")
-    assert "Dry run, nothing changed" in output and "code 64681 (title)" in output
+    assert "Dry run, nothing changed" in output
+    assert (
+        "code 64681: title " in output
+        and "-> 'Superior hypogastric plexus neurolysis (edited)'" in output
+    )
     assert snapshot() == before
 
 
@@ -221,10 +242,43 @@ REFUSALS = [
     (lambda q: item(q, "technique").update(type="attachment"), "type 'attachment' cannot be"),
     (lambda q: item(q, "diagnosis").update(linkId="1.2"), "linkId must be a catalog key"),
     (
-        lambda q: item(q, "contrast_agent")["enableWhen"][0].update(operator="!="),
+        lambda q: item(q, "contrast_agent.group")["enableWhen"][0].update(operator="!="),
         "enableWhen operator '!=' cannot be mapped",
     ),
-    (lambda q: item(q, "contrast_agent").update(enableBehavior="all"), "enableBehavior 'any'"),
+    (
+        lambda q: item(q, "contrast_agent.group").update(enableBehavior="all"),
+        "enableBehavior 'any'",
+    ),
+    (
+        # A not-applicable reason asked only when an unknown question is answered.
+        lambda q: item(q, "prognostic_block_date.na").update(
+            enableWhen=[{"question": "no_such_item", "operator": "exists", "answerBoolean": True}]
+        ),
+        "item 'prognostic_block_date.na': enableWhen names linkId 'no_such_item', which is no "
+        "question of this Questionnaire",
+    ),
+    (
+        # One of several conditions unknown: the message names it, not "several questions".
+        lambda q: item(q, "contrast_agent.group")["enableWhen"].append(
+            {"question": "imaging_modality_x", "operator": "=", "answerCoding": {"code": "ct"}}
+        ),
+        "enableWhen names linkId 'imaging_modality_x', which is no question",
+    ),
+    (
+        lambda q: item(q, "prognostic_block_date").update(enableWhen=[]),
+        "is followed by 'prognostic_block_date.na' but is not disabled by it alone",
+    ),
+    (
+        lambda q: q["item"][0]["item"].insert(
+            0, {"linkId": "ghost.na", "type": "string", "text": "Ghost: not done, because"}
+        ),
+        "item 'ghost.na': is a not-applicable item with no question 'ghost' right before it",
+    ),
+    (
+        lambda q: item(q, "contrast_agent.group")["item"].pop(),
+        "group 'contrast_agent.group': must hold exactly 'contrast_agent' and "
+        "'contrast_agent.na', in that order; found contrast_agent",
+    ),
     (_without_unit, "a quantity needs its unit"),
     (
         lambda q: item(q, "diagnosis")["item"].append(
@@ -243,7 +297,7 @@ REFUSALS = [
         lambda q: item(q, "images_stored").update(
             enableWhen=[{"question": "diagnosis", "operator": "=", "answerString": "x"}]
         ),
-        "(as catalog entries): code 64640, field 'elements[15].when.element': diagnosis is not "
+        "(as catalog entries): code 64640, field 'elements[21].when.element': diagnosis is not "
         "a choice or yes/no element",
     ),
 ]

@@ -1,5 +1,7 @@
 import datetime
 
+from django.conf import settings
+
 from checklists import services
 from checklists.models import Note
 from interop.catalog_data import from_database
@@ -9,7 +11,7 @@ from interop.terms import CPT, LATERALITY, NOTE_SHA256, SNOMED
 from procedures.models import CatalogVersion
 from tests.notes import make_note, sign
 
-from .fhir_rules import check_bundle, check_response, questions_by_link_id
+from .fhir_rules import check_bundle, check_response, questions_by_link_id, walk
 
 
 def exported(code):
@@ -22,7 +24,7 @@ def resources(note):
 
 
 def answers_by_link_id(response):
-    return {item["linkId"]: item for group in response.get("item", []) for item in group["item"]}
+    return {item["linkId"]: item for item in walk(response.get("item")) if "answer" in item}
 
 
 def test_a_draft_is_an_in_progress_response(clinician, patient, catalog):
@@ -39,7 +41,15 @@ def test_a_draft_is_an_in_progress_response(clinician, patient, catalog):
 def test_a_signed_note_is_a_completed_response_with_its_hash(clinician, patient, catalog):
     note = sign(make_note(clinician, patient, "64640", complete=True), clinician)
     found = resources(note)
-    assert set(found) == {"QuestionnaireResponse", "Patient", "Practitioner", "Procedure"}
+    assert set(found) == {
+        "QuestionnaireResponse",
+        "Patient",
+        "Practitioner",
+        "Encounter",
+        "Procedure",
+        "Claim",
+        "Condition",  # the coded diagnosis complete_answers gives (tests/notes.py)
+    }
     response = found["QuestionnaireResponse"][0]
     assert response["status"] == "completed"
     assert response["authored"] == note.signed_at.isoformat()
@@ -71,20 +81,17 @@ def test_an_amended_note_is_an_amended_response_with_the_addendum(
     assert len(found["Practitioner"]) == 2
     annotation = found["Procedure"][0]["note"][0]
     assert annotation["text"] == "Addendum (Correction): Left, not right."
-    bundle = note_bundle(note)
-    urls = {
-        e["resource"]["resourceType"] + e["resource"]["name"][0]["text"]: e["fullUrl"]
-        for e in bundle["entry"]
-        if e["resource"]["resourceType"] == "Practitioner"
-    }
-    assert annotation["authorReference"]["reference"] == urls["PractitionerBob Otherdoc DO"]
+    assert annotation["authorReference"]["reference"] == f"Practitioner/{other_clinician.pk}"
 
 
 def test_patient_practitioner_and_procedure_are_linked(clinician, patient, catalog):
     note = sign(make_note(clinician, patient, "64640", complete=True), clinician)
     bundle = note_bundle(note)
     assert bundle["type"] == "collection"
-    url = {e["resource"]["resourceType"]: e["fullUrl"] for e in bundle["entry"]}
+    url = {
+        e["resource"]["resourceType"]: f"{e['resource']['resourceType']}/{e['resource']['id']}"
+        for e in bundle["entry"]
+    }
     found = check_bundle(bundle)
 
     patient_resource = found["Patient"][0]
@@ -93,10 +100,14 @@ def test_patient_practitioner_and_procedure_are_linked(clinician, patient, catal
     assert patient_resource["identifier"][0]["type"]["coding"][0]["code"] == "MR"
     assert patient_resource["birthDate"] == "1960-01-31"
     assert patient_resource["name"][0]["family"] == "Testpatient"
-    assert found["Practitioner"][0]["name"][0]["family"] == "Testdoc MD"
+    assert patient_resource["gender"] == "unknown"  # not recorded for this patient
+    name = found["Practitioner"][0]["name"][0]
+    assert (name["family"], name["given"], name["suffix"]) == ("Testdoc", ["Alice"], ["MD"])
 
     procedure = found["Procedure"][0]
     assert procedure["status"] == "completed"
+    assert procedure["encounter"]["reference"] == url["Encounter"]
+    assert "extension" not in procedure
     assert procedure["code"]["coding"] == [{"system": CPT, "code": "64640"}]
     assert procedure["performedDateTime"] == "2026-11-02"
     assert procedure["subject"]["reference"] == url["Patient"]
@@ -118,7 +129,9 @@ def test_the_bundle_is_stable_for_an_unchanged_note(clinician, patient, catalog)
     assert note_bundle(note) == note_bundle(Note.objects.get(pk=note.pk))
 
 
-def test_not_applicable_answers_carry_their_reason_in_a_child_item(clinician, patient, catalog):
+def test_not_applicable_answers_are_the_reason_item_in_place_of_the_question(
+    clinician, patient, catalog
+):
     reason = "Not done: patient declined"
     note = make_note(
         clinician,
@@ -128,15 +141,14 @@ def test_not_applicable_answers_carry_their_reason_in_a_child_item(clinician, pa
         answers={"prognostic_block_date": {"na_reason": reason}},
     )
     response = resources(note)["QuestionnaireResponse"][0]
-    item = answers_by_link_id(response)["prognostic_block_date"]
-    assert "answer" not in item
-    assert item["item"] == [
-        {
-            "linkId": "prognostic_block_date.na",
-            "text": "Not applicable or not done, because",
-            "answer": [{"valueString": reason}],
-        }
-    ]
+    answered = answers_by_link_id(response)
+    assert "prognostic_block_date" not in answered
+    assert answered["prognostic_block_date.na"] == {
+        "linkId": "prognostic_block_date.na",
+        "text": "Prognostic (diagnostic) local-anesthetic block: date: not applicable or not "
+        "done, because",
+        "answer": [{"valueString": reason}],
+    }
     check_response(response, exported("64640"))
 
 
@@ -148,13 +160,16 @@ def test_a_note_with_several_codes_contains_its_own_questionnaire(clinician, pat
     contained = response["contained"][0]
     version = CatalogVersion.current().version
     assert contained["derivedFrom"] == [
-        f"https://neurolysis-checklist.example/fhir/Questionnaire/64642|{version}",
-        f"https://neurolysis-checklist.example/fhir/Questionnaire/64643|{version}",
+        f"{settings.FHIR_BASE_URL}/Questionnaire/64642|{version}",
+        f"{settings.FHIR_BASE_URL}/Questionnaire/64643|{version}",
     ]
     check_response(response, contained)
     assert [p["code"]["coding"][0]["code"] for p in found["Procedure"]] == ["64642", "64643"]
     assert len(response["partOf"]) == 2
-    assert found["Procedure"][1]["bodySite"] == [{"text": "Left lower extremity"}]
+    # The extremity names the side of a chemodenervation line: laterality on every line.
+    site = found["Procedure"][1]["bodySite"][0]
+    assert site["text"] == "Left lower extremity"
+    assert site["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "7771000"
 
 
 def test_answer_values_follow_the_item_types():

@@ -21,7 +21,7 @@ from interop.terms import (
 )
 from procedures.models import CatalogVersion, ProcedureCode
 
-from .fhir_rules import check_questionnaire, questions_by_link_id
+from .fhir_rules import check_questionnaire, element_link_ids, questions_by_link_id
 
 
 def export(code: str) -> dict:
@@ -45,8 +45,7 @@ def test_item_link_ids_are_the_element_keys_in_form_order(catalog):
     data = from_database(["64640"])
     q = questionnaire(data.codes[0], data)
     keys = [link["key"] for link in data.codes[0]["links"]]
-    questions = [item["linkId"] for group in q["item"] for item in group["item"]]
-    assert questions == keys
+    assert element_link_ids(q) == keys
     assert [group["linkId"] for group in q["item"]] == [
         "section-pre",
         "section-procedure",
@@ -59,10 +58,11 @@ def test_item_link_ids_are_the_element_keys_in_form_order(catalog):
     ]
 
 
-def test_it_names_the_code_url_and_catalog_version(catalog):
+def test_it_names_the_code_url_and_catalog_version(catalog, settings):
+    settings.FHIR_BASE_URL = "http://fhir.test/fhir"
     q = export("64640")
     assert q["code"] == [{"system": CPT, "code": "64640"}]
-    assert q["url"] == "https://neurolysis-checklist.example/fhir/Questionnaire/64640"
+    assert q["url"] == "http://fhir.test/fhir/Questionnaire/64640"  # settings.FHIR_BASE_URL
     assert q["version"] == CatalogVersion.current().version
     assert q["status"] == "active"
     assert q["title"].startswith("Neurolysis of a named peripheral nerve")
@@ -100,10 +100,10 @@ def test_conditional_elements_of_64640_have_enable_when(catalog):
     assert {c["question"] for c in phenol} == {"neurolytic_agent"}
     rf = questions["rf_temperature"]["enableWhen"]
     assert [c["answerCoding"]["code"] for c in rf] == ["thermal_rf", "cooled_rf"]
-    assert [c["answerCoding"]["code"] for c in questions["contrast_agent"]["enableWhen"]] == [
-        "fluoroscopy",
-        "ct",
-    ]
+    # An element that may be "not applicable" sits in a group that carries its condition.
+    group = questions["contrast_agent.group"]
+    assert [c["answerCoding"]["code"] for c in group["enableWhen"]] == ["fluoroscopy", "ct"]
+    assert [item["linkId"] for item in group["item"]] == ["contrast_agent", "contrast_agent.na"]
     # A multi-choice condition: any listed complication enables the details.
     details = questions["complication_details"]["enableWhen"]
     link = [
@@ -166,21 +166,25 @@ def test_toxin_units_are_arbitrary_units_not_enzyme_units(catalog):
     assert coding == {"system": UCUM, "code": "[arb'U]", "display": "U"}
 
 
-def test_help_and_not_applicable_are_child_items(catalog):
-    questions = questions_by_link_id(export("64640"))
+def test_help_is_a_child_item_and_not_applicable_a_sibling_that_disables_the_question(catalog):
+    q = export("64640")
+    questions = questions_by_link_id(q)
     indication = questions["indication"]
     help_item = indication["item"][0]
     assert help_item["linkId"] == "indication.help" and help_item["type"] == "display"
     assert help_item["text"].startswith("NCD 160.1 covers nerve destruction")  # this code's why
     assert extension(indication, ELEMENT_HELP)  # the element's own help travels along
+    pre = [item["linkId"] for item in q["item"][0]["item"]]
+    position = pre.index("prognostic_block_date")
+    assert pre[position + 1] == "prognostic_block_date.na"
     block = questions["prognostic_block_date"]
-    na = [child for child in block["item"] if child["linkId"] == "prognostic_block_date.na"][0]
-    assert na["type"] == "open-choice"
-    assert na["enableWhen"] == [
-        {"question": "prognostic_block_date", "operator": "exists", "answerBoolean": False}
+    assert block["enableWhen"] == [
+        {"question": "prognostic_block_date.na", "operator": "exists", "answerBoolean": False}
     ]
+    na = questions["prognostic_block_date.na"]
+    assert na["type"] == "open-choice" and "enableWhen" not in na and "required" not in na
     assert "Not done: patient declined" in [o["valueString"] for o in na["answerOption"]]
-    assert not [c for c in questions["diagnosis"]["item"] if c["linkId"].endswith(".na")]
+    assert "diagnosis.na" not in questions
 
 
 def test_the_questionnaire_url_wins_over_the_code_page(catalog):

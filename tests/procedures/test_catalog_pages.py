@@ -55,3 +55,13 @@ def test_an_unknown_code_is_a_404(clinician_client):
 @pytest.mark.parametrize("code", ["64681", "64640", "64643", "64632"])
 def test_each_starting_code_page_renders(clinician_client, code):
     assert clinician_client.get(f"/codes/{code}/").status_code == 200
+
+
+def test_the_code_page_shows_help_per_payer_and_the_choices_offered(clinician_client):
+    page = clinician_client.get("/codes/64632/").content.decode()
+    assert "Medicare:</span> Medicare (LCD L34076, article A57201)" in page
+    assert "Commercial plans:</span> Anthem CG-SURG-25" in page
+    assert (
+        "Offers: Medication (e.g. NSAIDs, neuropathic agents, antispasticity drugs); Activity "
+        "modification; Padding or orthotic devices"
+    ) in page

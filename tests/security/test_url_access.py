@@ -24,6 +24,11 @@ PUBLIC = {
     "healthz": OK,
     "session-keepalive": NOT_ALLOWED,
     "logout": NOT_ALLOWED,
+    # The FHIR API answers machines: 401 with WWW-Authenticate, not a sign-in page.
+    "interop:fhir-metadata": OK,
+    "interop:fhir-search": 401,
+    "interop:fhir-read": 401,
+    "interop:fhir-binary": 401,
 }
 # GET as: owner clinician, another clinician, manager, a signed-in user with no role.
 # Redirects (302) are pages that send the user on with a message.
@@ -45,6 +50,9 @@ ACCESS = {
     "procedures:code-checklist-pdf": (OK, OK, OK, OK),
     "interop:code-questionnaire": (OK, OK, OK, OK),
     "interop:note-fhir": (OK, OK, OK, MISSING),
+    "interop:fhir-search": (OK, OK, OK, FORBIDDEN),
+    "interop:fhir-read": (OK, OK, OK, FORBIDDEN),
+    "interop:fhir-binary": (OK, OK, OK, MISSING),
     "review:dashboard": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "review:notes-csv": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "review:cloned": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
@@ -104,6 +112,9 @@ def world(clinician, other_clinician, manager, patient):
         "procedures:code-checklist-pdf": {"code": "64681"},
         "interop:code-questionnaire": {"code": "64681"},
         "interop:note-fhir": {"pk": signed.pk},
+        "interop:fhir-search": {"kind": "Patient"},
+        "interop:fhir-read": {"kind": "QuestionnaireResponse", "id": signed.pk},
+        "interop:fhir-binary": {"id": f"note-{signed.pk}-pdf"},
         "review:query-new": {"pk": draft.pk},
         "review:query-withdraw": {"pk": query.pk},
         "review:export-detail": {"pk": job.pk},

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from checklists.models import Note
 from practice.demo import login_lines, seed_practice
 
 
@@ -8,13 +9,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--notes", type=int, default=0, help="also generate N synthetic notes")
+        parser.add_argument(
+            "--if-no-notes",
+            action="store_true",
+            help="generate the notes only while the database has none (scripts/run reruns)",
+        )
 
-    def handle(self, *args, notes, **options):
+    def handle(self, *args, notes, if_no_notes, **options):
         created = seed_practice()
         self.stdout.write(
             f"Demo practice ready ({created['users']} users and "
             f"{created['patients']} patients created)."
         )
+        if notes and if_no_notes and Note.objects.exists():
+            self.stdout.write("Notes exist already: no demo notes added.")
+            notes = 0
         if notes:
             from checklists.demo_notes import generate_notes
 

@@ -65,8 +65,10 @@ class Command(BaseCommand):
             return
         if dry_run:
             self.stdout.write(f"Dry run, nothing changed. Importing {code} would change:")
-        for line in result.report.lines():
-            self.stdout.write(line)
+        self.stdout.write(result.report.lines()[0])
+        self.stdout.write(f"{len(result.lines)} change(s):")
+        for line in result.lines:
+            self.stdout.write(f"  {line}")
         if not dry_run:
             # load_catalog at start-up reloads the catalog file and would undo this.
             self.stdout.write(
