@@ -196,6 +196,12 @@ TEXT = {
         "Bleeding, infection, new numbness or weakness, vessel puncture and no benefit; "
         "leaflet given on {visit}, questions answered",
     ),
+    "medication_contraindication": (
+        "NSAIDs avoided: chronic kidney disease stage 3b (eGFR {small}) and a past gastric "
+        "ulcer; neuropathic agents caused dizziness and a fall",
+        "Anticoagulated for atrial fibrillation; NSAIDs contraindicated, gabapentinoids not "
+        "tolerated ({nights} nights of sedation)",
+    ),
     "conservative_care_failure": (
         "{weeks} weeks of supervised physical therapy ({sessions} sessions) and daily home "
         "exercise, and paracetamol with an NSAID, gave less than {small} % relief",

@@ -12,6 +12,8 @@ import re
 from django import forms
 from django.urls import reverse_lazy
 
+from procedures.plain_text import strip_bidi
+
 from . import icd10
 
 _PIECES = re.compile(r"[\n;]+")
@@ -65,7 +67,7 @@ class DiagnosisCodesField(forms.CharField):
         return as_text(value)
 
     def clean(self, value):
-        text = super().clean(value)
+        text = strip_bidi(super().clean(value) or "")
         if not text:
             return []
         found, errors, seen = [], [], set()

@@ -28,9 +28,17 @@ def test_a_clinician_picks_diagnoses_by_words_and_the_note_stores_them(e2e_world
     )
     search.fill("m79.67")
     page.locator(".icd10-results li").filter(has_text="M79.672").click()
+    expect(page.locator("#id_diagnosis")).to_have_value(
+        re.compile(r"\nM79\.672 Pain in left foot$")
+    )
     wait_saved(tab)
+    # The autosave of the second pick may still be on its way: wait for it to land.
+    for _ in range(50):
+        note = Note.objects.get(pk=note.pk)
+        if len(note.answers.get("diagnosis", {}).get("value", [])) == 2:
+            break
+        page.wait_for_timeout(200)
     tab.shot("picked")
-    note = Note.objects.get(pk=note.pk)
     assert note.answers["diagnosis"] == {
         "value": [
             {"code": "G57.62", "description": "Lesion of plantar nerve, left lower limb"},

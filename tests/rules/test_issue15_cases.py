@@ -480,3 +480,23 @@ def test_each_packs_covered_diagnosis_rule(pack_key, code, listed, near_miss):
         },
     )
     assert judge(pack_key, "covered-diagnosis", both).status == MET
+
+
+def test_each_line_takes_the_web_spaces_of_its_own_side():
+    spaces = {"interspace_treated": ["left_3", "right_2", "right_4"]}
+    note = facts(
+        DOS,
+        line("64632", "left", "3rd"),
+        line("64632", "right", "whatever"),
+        line("64635", "left", "L4-L5"),
+        answers=spaces,
+    )
+    assert [(ln.site, ln.side) for ln in note.lines] == [
+        ("web space 3", "left"),
+        ("web space 2, web space 4", "right"),
+        ("L4-L5", "left"),  # not a web-space code: its own site
+    ]
+    unsided = facts(DOS, line("64632"), answers={"interspace_treated": ["right_1"]})
+    assert [(ln.site, ln.side) for ln in unsided.lines] == [("web space 1", "right")]
+    no_answer = facts(DOS, line("64632", "left", "3rd"))
+    assert [(ln.site, ln.side) for ln in no_answer.lines] == [("3rd", "left")]
