@@ -142,7 +142,13 @@ def seed():
         {
             "procedure_side": "right",
             "technique": "thermal_rf",
-            "diagnosis": "M47.816 Spondylosis without myelopathy or radiculopathy, lumbar",
+            "diagnosis": [
+                {
+                    "code": "M47.816",
+                    "description": "Spondylosis without myelopathy or radiculopathy, "
+                    "lumbar region",
+                }
+            ],
             "indication": "Axial right low back pain for 3 years, worse on extension and "
             "standing, no radicular features; limits walking to 15 minutes (synthetic).",
         },
@@ -292,7 +298,7 @@ CASES = [
         "name": "first 64681",
         "patient": "first64681",
         "codes": ["64681"],
-        "prefer": {"informed_consent": "yes", "complications": "none"},
+        "prefer": {"informed_consent": "yes", "complications": "none", "diagnosis": "C56.9"},
     },
     {
         "name": "first 64633 + 64634",
@@ -301,7 +307,11 @@ CASES = [
         "technique": "thermal_rf",
         "sides": ["bilateral", "bilateral"],
         "sites": ["C3-C4", "C4-C5"],
-        "prefer": {"procedure_side": "bilateral", "complications": "none"},
+        "prefer": {
+            "procedure_side": "bilateral",
+            "complications": "none",
+            "diagnosis": "M47.812",
+        },
     },
     {
         "name": "repeat 64635 + 64636, copy-forward",
@@ -315,14 +325,14 @@ CASES = [
         "codes": ["64632"],
         "sides": ["left"],
         "sites": ["3rd"],
-        "prefer": {"procedure_side": "left", "complications": "none"},
+        "prefer": {"procedure_side": "left", "complications": "none", "diagnosis": "G57.62"},
     },
     {
         "name": "64642 + 64643",
         "patient": "c64642",
         "codes": ["64642", "64643"],
         "sites": ["Left upper extremity", "Left lower extremity"],
-        "prefer": {"complications": "none"},
+        "prefer": {"complications": "none", "diagnosis": "I69.351"},
     },
 ]
 
@@ -392,7 +402,11 @@ def screenshots(browser, base, folder: Path, patients):
         | {
             "informed_consent": {"value": "yes"},
             "technique": {"value": "chemical"},
-            "diagnosis": {"value": "C56.9 Malignant neoplasm of ovary (synthetic)"},
+            "diagnosis": {
+                "value": [
+                    {"code": "C56.9", "description": "Malignant neoplasm of unspecified ovary"}
+                ]
+            },
             "neurolytic_agent": {"value": "phenol_aqueous"},
             "phenol_concentration": {"value": "6"},
         },
@@ -471,7 +485,7 @@ def main():
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # a minute: the system checks run first
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break

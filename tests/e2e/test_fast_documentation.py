@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from checklists.diagnosis_field import as_text
 from checklists.models import Note
 from tests.notes import make_note, sign
 
@@ -117,7 +118,8 @@ def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_wo
     page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
     note = Note.objects.latest("pk")
     assert page.locator(".copied-badge").count() > 10
-    assert page.input_value("#id_diagnosis") == earlier.answers["diagnosis"]["value"]
+    # The coded diagnosis, as its textarea shows it.
+    assert page.input_value("#id_diagnosis") == as_text(earlier.answers["diagnosis"]["value"])
     assert not page.is_checked("#id_informed_consent_0")
     assert "Pre-procedure" in page.text_content("#unconfirmed")
     tab.shot("copied")
