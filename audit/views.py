@@ -56,5 +56,8 @@ def event_list(request):
             "errors": errors,
             "actions": sorted(set(actions)),
             "query": query.urlencode(),
+            # The trail names elements by key (the catalog is an app above this one);
+            # a note's own history shows their labels.
+            "labels": {},
         },
     )

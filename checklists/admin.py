@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Addendum, CodeLine, Note
+from .models import Addendum, CodeLine, Favourite, Note
 
 
 class CodeLineInline(admin.TabularInline):
@@ -63,3 +63,12 @@ class AddendumAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Favourite)
+class FavouriteAdmin(admin.ModelAdmin):
+    """Rename or remove a clinician's favourite (they hold no patient data)."""
+
+    list_display = ["name", "clinician", "created_at"]
+    list_filter = ["clinician"]
+    search_fields = ["name"]

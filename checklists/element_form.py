@@ -199,10 +199,17 @@ class ElementForm(forms.Form):
         return result
 
     def sections(self):
-        """[(section label, [(element, bound field, bound na field or None)])]"""
+        """[(section key, label, [(element, bound field, bound na field or None, where a
+        still-unconfirmed copied value came from or "")], number of copied values)]"""
         labels = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}
+        copied = self.note.copied or {}
         grouped = {key: [] for key in labels}
         for element in self.elements:
             na = self[element["key"] + NA_SUFFIX] if element.get("allow_na") else None
-            grouped[element["section"]].append((element, self[element["key"]], na))
-        return [(key, labels[key], items) for key, items in grouped.items() if items]
+            source = copied.get(element["key"], "")
+            grouped[element["section"]].append((element, self[element["key"]], na, source))
+        return [
+            (key, labels[key], items, sum(1 for item in items if item[3]))
+            for key, items in grouped.items()
+            if items
+        ]

@@ -39,11 +39,28 @@ class NoteHeaderForm(forms.ModelForm):
         return value
 
 
+# The catalog's technique keys (CodeLine.technique), in the words of the technique element.
+TECHNIQUE_CHOICES = [
+    ("", "—"),
+    ("chemical", "Chemical neurolysis"),
+    ("thermal_rf", "Thermal RF"),
+    ("cooled_rf", "Cooled RF"),
+    ("cryo", "Cryoneurolysis"),
+    ("chemodenervation", "Chemodenervation"),
+    ("nerve_block", "Nerve block"),
+]
+TECHNIQUE_LABELS = dict(TECHNIQUE_CHOICES)
+
+
 def code_choices():
     return [("", "—")] + [
         (code, f"{code} · {title}")
         for code, title in ProcedureCode.objects.active().values_list("code", "title")
     ]
+
+
+def code_techniques() -> dict[str, list[str]]:
+    return dict(ProcedureCode.objects.active().values_list("code", "techniques"))
 
 
 class CodeLineForm(forms.Form):
@@ -60,10 +77,12 @@ class CodeLineForm(forms.Form):
         max_length=40, required=False, help_text="e.g. 50, LT, 59", label="Modifiers"
     )
     site = forms.CharField(max_length=300, required=False, label="Level / nerve / site")
+    technique = forms.ChoiceField(choices=TECHNIQUE_CHOICES, required=False)
 
-    def __init__(self, *args, choices=None, **kwargs):
+    def __init__(self, *args, choices=None, techniques=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = choices if choices is not None else code_choices()
+        self.techniques = techniques if techniques is not None else code_techniques()
         # Rendered as a table row: the column headers are the visible labels.
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Select):
@@ -91,8 +110,19 @@ class CodeLineForm(forms.Form):
         data = super().clean()
         if not data.get("code"):
             data["code"] = ""
-        elif data.get("units") is None and "units" not in self.errors:
+            return data
+        if data.get("units") is None and "units" not in self.errors:
             data["units"] = 1
+        covered = self.techniques.get(data["code"], [])
+        technique = data.get("technique") or ""
+        # A blank technique is filled from a one-technique code by services.create_note.
+        if technique and technique not in covered:
+            names = " or ".join(TECHNIQUE_LABELS[t] for t in covered if t in TECHNIQUE_LABELS)
+            self.add_error(
+                "technique",
+                f"{data['code']} does not cover {TECHNIQUE_LABELS[technique].lower()}: "
+                f"choose {names}.",
+            )
         return data
 
     def line(self) -> dict | None:
@@ -105,16 +135,18 @@ class CodeLineForm(forms.Form):
             "modifiers": data.get("modifiers") or [],
             "side": data.get("side") or "",
             "site": (data.get("site") or "").strip(),
+            "technique": data.get("technique") or "",
         }
 
 
 class BaseCodeLineFormSet(forms.BaseFormSet):
     def __init__(self, *args, **kwargs):
         self._choices = code_choices()
+        self._techniques = code_techniques()
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"choices": self._choices}
+        return {"choices": self._choices, "techniques": self._techniques}
 
     def lines(self) -> list[dict]:
         return [line for form in self.forms if (line := form.line()) is not None]
@@ -127,7 +159,7 @@ class BaseCodeLineFormSet(forms.BaseFormSet):
 
 
 CodeLineFormSet = forms.formset_factory(
-    CodeLineForm, formset=BaseCodeLineFormSet, extra=0, max_num=12, validate_max=True
+    CodeLineForm, formset=BaseCodeLineFormSet, extra=0, max_num=40, validate_max=True
 )
 
 
@@ -139,6 +171,7 @@ def line_initial(note) -> list[dict]:
             "side": line.side,
             "modifiers": ", ".join(line.modifiers),
             "site": line.site,
+            "technique": line.technique,
         }
         for line in note.lines.all()
     ]

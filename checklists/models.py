@@ -166,6 +166,10 @@ class Note(models.Model):
     # "missing (required)"...), from checklists.completeness: what the review's CSV prints,
     # read without decoding the answers.
     element_status = models.JSONField(default=dict, blank=True, editable=False)
+    # Answers filled from another note, a favourite or the patient's history, and not yet
+    # confirmed by the clinician: {element key: where the value came from}. A note cannot
+    # be signed while any is left (checklists.copy_forward).
+    copied = models.JSONField(default=dict, blank=True, editable=False)
 
     # After the columns the dashboard, the lists and the CSV read: SQLite stores a row's
     # columns in order, and a long value pushes the ones after it to overflow pages.
@@ -306,6 +310,32 @@ class CodeLine(models.Model):
     def __str__(self):
         mods = "-".join(self.modifiers)
         return f"{self.code}{'-' + mods if mods else ''} x{self.units}"
+
+
+class Favourite(models.Model):
+    """A clinician's usual setup ("my usual lumbar RF"): codes and procedure answers that
+    start a new draft. Never patient-specific: no free text, dates or history."""
+
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
+    name = models.CharField(max_length=80)
+    lines = models.JSONField(default=list)
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinician", "name"], name="unique_favourite_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def codes(self) -> list[str]:
+        return [line["code"] for line in self.lines]
 
 
 class NoteGap(models.Model):

@@ -13,8 +13,9 @@ from coding.for_note import claim_for_note
 from coding.problems import blocking, warnings
 from coding.scrub import scrub
 
-from . import canonical
+from . import canonical, history_prefill
 from .completeness import applicable_elements, assess
+from .copy_forward import confirm_section, still_unconfirmed, unconfirmed_by_section
 from .models import Addendum, CodeLine, Note, NoteGap
 from .snapshot import build_definitions, payer_kind_of
 from .verification import text_digest
@@ -95,6 +96,40 @@ def _store_results(note, lines):
     )
 
 
+def with_code_techniques(lines, definitions: dict) -> list[dict]:
+    """The lines, each naming its technique when its code covers only one (64681 is
+    chemical neurolysis, 64642 chemodenervation): choosing the code chose it."""
+    codes = definitions.get("codes", {})
+    result = []
+    for line in lines:
+        covered = codes.get(line["code"], {}).get("techniques", [])
+        if not line.get("technique") and len(covered) == 1:
+            line = {**line, "technique": covered[0]}
+        result.append({"technique": "", **line})
+    return result
+
+
+def shared_technique(lines) -> str:
+    """The technique every line names, or "" when lines differ or name none."""
+    techniques = {line.get("technique") or "" for line in lines}
+    return techniques.pop() if len(techniques) == 1 else ""
+
+
+def with_line_technique(answers: dict, lines, definitions: dict) -> dict:
+    """The answers with the technique element set from the lines when they share one.
+
+    The form asks the technique once per line (the claim reads it there); the checklist's
+    own technique question, which brings the agent or the RF settings, is then the same
+    answer and is not asked again."""
+    technique = shared_technique(lines)
+    element = next((e for e in definitions.get("elements", []) if e["key"] == "technique"), None)
+    if not technique or element is None:
+        return answers
+    if technique not in {pair[0] for pair in element.get("choices") or []}:
+        return answers
+    return {**answers, "technique": {"value": technique}}
+
+
 def _write_lines(note, lines):
     note.lines.all().delete()
     CodeLine.objects.bulk_create(
@@ -105,9 +140,40 @@ def _write_lines(note, lines):
 
 @transaction.atomic
 def create_note(
-    *, clinician, patient, date_of_service, place_of_service, lines, request=None
+    *,
+    clinician,
+    patient,
+    date_of_service,
+    place_of_service,
+    lines,
+    answers=None,
+    copied=None,
+    from_history=False,
+    request=None,
+    **audit_detail,
 ) -> Note:
-    definitions = build_definitions([line["code"] for line in lines], payer_kind_of(patient))
+    """A new draft. `answers` and `copied` ({key: where from}) come from copy-forward; with
+    `from_history` the patient's earlier signed notes fill what they can, marked as copied
+    too (the new-note page asks for it). Nothing else is set."""
+    codes = [line["code"] for line in lines]
+    definitions = build_definitions(codes, payer_kind_of(patient))
+    lines = with_code_techniques(lines, definitions)
+    keys = {e["key"] for e in definitions["elements"]}
+    answers = {k: v for k, v in (answers or {}).items() if k in keys}
+    copied = {k: v for k, v in (copied or {}).items() if k in answers}
+    found = {}
+    if from_history:
+        found = history_prefill.prefill(
+            element_keys=keys,
+            codes=codes,
+            sites=[line.get("site", "") for line in lines],
+            date=date_of_service,
+            past=history_prefill.past_notes(patient.pk),
+        )
+    for key, (answer, source) in found.items():
+        if key not in answers:
+            answers[key] = answer
+            copied[key] = f"From {source}"
     note = Note(
         clinician=clinician,
         patient=patient,
@@ -115,14 +181,21 @@ def create_note(
         place_of_service=place_of_service,
         catalog_version=definitions["catalog_version"],
         definitions=definitions,
-        answers={},
+        answers=with_line_technique(answers, lines, definitions),
+        copied=copied,
     )
     note.save()
     _write_lines(note, lines)
     _store_results(note, lines)
     note.save()
     AuditEvent.objects.record(
-        "note.create", actor=clinician, note=note, request=request, codes=note.codes
+        "note.create",
+        actor=clinician,
+        note=note,
+        request=request,
+        codes=note.codes,
+        prefilled=sorted(copied),
+        **audit_detail,
     )
     return note
 
@@ -139,28 +212,44 @@ def _changes(old: dict, new: dict) -> dict:
 
 
 @transaction.atomic
-def save_note(note, *, version, answers, lines=None, header=None, actor, request=None) -> Note:
-    """Replace the note's answers (and lines/header when given) if `version` is current."""
+def save_note(
+    note, *, version, answers, lines=None, header=None, confirm=(), actor, request=None
+) -> Note:
+    """Replace the note's answers (and lines/header when given) if `version` is current.
+
+    `confirm`: sections whose copied values the clinician confirmed."""
     current = _locked(note)
     if current.is_signed:
         raise NoteLocked()
     if current.version != version:
         raise StaleVersion(current)
-    changes = {"answers": _changes(current.answers or {}, answers)}
     old_lines = line_dicts(current)
+    line_changes = {}
+    if lines is not None:
+        lines = with_code_techniques(lines, current.definitions)
     if lines is not None and lines != old_lines:
-        changes["lines"] = [old_lines, lines]
+        line_changes["lines"] = [old_lines, lines]
         old_codes = [line["code"] for line in old_lines]
         new_codes = [line["code"] for line in lines]
         if old_codes != new_codes:
             # New codes bring their elements from today's catalog; answers are kept.
             current.definitions = build_definitions(new_codes, payer_kind_of(current.patient))
             current.catalog_version = current.definitions["catalog_version"]
+        lines = with_code_techniques(lines, current.definitions)
+        if shared_technique(lines) != shared_technique(old_lines):
+            answers = with_line_technique(answers, lines, current.definitions)
         _write_lines(current, lines)
+    changes = {"answers": _changes(current.answers or {}, answers), **line_changes}
     for name, value in (header or {}).items():
         if getattr(current, name) != value:
             changes[name] = [str(getattr(current, name)), str(value)]
             setattr(current, name, value)
+    copied = still_unconfirmed(current.copied or {}, current.answers or {}, answers)
+    for section in confirm:
+        copied = confirm_section(copied, current.definitions.get("elements", []), section)
+    if copied != (current.copied or {}):
+        changes["confirmed"] = sorted(set(current.copied or {}) - set(copied))
+    current.copied = copied
     current.answers = answers
     _store_results(current, lines if lines is not None else old_lines)
     current.version += 1
@@ -177,24 +266,45 @@ def unexplained_warnings(problems, reasons: dict) -> list:
     return [p for p in warnings(problems) if not (reasons.get(p.key) or "").strip()]
 
 
-def signing_problems(note, user, warning_reasons: dict | None = None) -> list[str]:
-    """Why the note cannot be signed. With `warning_reasons` (the signing form's), a warning
-    without a reason counts too; without, only what no reason can fix."""
+def _who_and_state(note, user) -> list[str]:
     reasons = []
     if note.is_signed:
         reasons.append("This note is already signed.")
     if note.clinician_id != user.pk:
         reasons.append("Only the performing clinician can sign this note.")
-    result = completeness(note)
-    if not result.is_complete:
-        names = ", ".join(g.label for g in result.missing_required)
-        reasons.append(f"Required elements missing: {names}.")
+    return reasons
+
+
+def _coding(note, warning_reasons) -> list[str]:
+    reasons = []
     problems = coding_problems(note)
     for problem in blocking(problems):
         reasons.append(f"{problem.message} {problem.fix}")
     if warning_reasons is not None:
         for problem in unexplained_warnings(problems, warning_reasons):
             reasons.append(f"Give a reason to sign despite the coding warning: {problem.message}")
+    return reasons
+
+
+def other_signing_problems(note, user, warning_reasons: dict | None = None) -> list[str]:
+    """What stops signing besides missing elements and unconfirmed copies (which the sign
+    page lists as links to their fields)."""
+    return _who_and_state(note, user) + _coding(note, warning_reasons)
+
+
+def signing_problems(note, user, warning_reasons: dict | None = None) -> list[str]:
+    """Why the note cannot be signed. With `warning_reasons` (the signing form's), a warning
+    without a reason counts too; without, only what no reason can fix."""
+    reasons = _who_and_state(note, user)
+    result = completeness(note)
+    if not result.is_complete:
+        names = ", ".join(g.label for g in result.missing_required)
+        reasons.append(f"Required elements missing: {names}.")
+    reasons += _coding(note, warning_reasons)
+    unconfirmed = unconfirmed_by_section(note.copied or {}, note.definitions.get("elements", []))
+    if unconfirmed:
+        names = ", ".join(f"{label} ({len(items)})" for _, label, items in unconfirmed)
+        reasons.append(f"Copied or prefilled values not yet confirmed: {names}.")
     return reasons
 
 

@@ -1,11 +1,14 @@
 """Clinician pages: note list, new note, edit with autosave, read view, sign, addenda."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
@@ -14,12 +17,16 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditEvent
 from coding.problems import NOTICE, blocking, warnings
 from practice.access import require, require_reader
+from practice.models import Practice
 from review.selectors import with_open_query_count
 
-from . import icd10, services
+from . import copy_sources, icd10, services
 from .access import can_edit, get_note_for_user, readable_notes
 from .canonical import content_hash
-from .element_form import ElementForm
+from .code_picker import picker_entries
+from .completeness import assess
+from .copy_forward import SECTION_LABELS, unconfirmed_by_section
+from .element_form import NA_SUFFIX, ElementForm
 from .forms import (
     AddendumForm,
     CodeLineFormSet,
@@ -64,29 +71,100 @@ def note_list(request):
     )
 
 
+def _default_place_of_service():
+    return Practice.current().default_place_of_service or None
+
+
 @login_required
 def note_new(request):
     require(request.user, "checklists.add_note", "Your role does not create notes.")
     if request.method == "POST":
         header = NoteHeaderForm(request.POST, prefix="header", user=request.user)
         lines = CodeLineFormSet(request.POST, prefix="lines")
-        if header.is_valid() and lines.is_valid():
+        source = None
+        if "from_note" in request.POST or "from_favourite" in request.POST:
+            source = copy_sources.source_from_post(request, header)
+            lines_valid = source is not None
+        else:
+            lines_valid = lines.is_valid()
+        if header.is_valid() and lines_valid:
+            start = source or copy_sources.Start(lines=lines.lines())
             note = services.create_note(
                 clinician=request.user,
                 patient=header.cleaned_data["patient"],
                 date_of_service=header.cleaned_data["date_of_service"],
                 place_of_service=header.cleaned_data["place_of_service"],
-                lines=lines.lines(),
+                lines=start.lines,
+                answers=start.answers,
+                copied=start.copied,
+                from_history=True,
                 request=request,
+                **start.audit,
             )
-            messages.success(request, "Note started. Fill it in; it saves as you type.")
+            if start.copied:
+                messages.success(
+                    request,
+                    "Note started. Values marked “copied” came from earlier notes, a favourite "
+                    "or the patient's history: check and confirm each section before signing.",
+                )
+            else:
+                messages.success(request, "Note started. Fill it in; it saves as you type.")
             return redirect("checklists:note-edit", note.pk)
     else:
         header = NoteHeaderForm(
-            prefix="header", initial={"patient": request.GET.get("patient")}, user=request.user
+            prefix="header",
+            initial={
+                "patient": request.GET.get("patient"),
+                "place_of_service": _default_place_of_service(),
+            },
+            user=request.user,
         )
-        lines = CodeLineFormSet(prefix="lines", initial=[{"units": 1}] * 3)
-    return render(request, "checklists/note_new.html", {"header": header, "lines": lines})
+        lines = CodeLineFormSet(prefix="lines", initial=[{"units": 1}])
+    patient_id = header["patient"].value()
+    return render(
+        request,
+        "checklists/note_new.html",
+        {
+            "header": header,
+            "lines": lines,
+            "picker": json.dumps(picker_entries()),
+            "favourites": request.user.favourites.all(),
+            "sources": copy_sources.last_notes(request.user, patient_id),
+        },
+    )
+
+
+@login_required
+def copy_source_list(request):
+    """The patient's last notes to start from: a fragment the new-note page inserts."""
+    require(request.user, "checklists.add_note", "Your role does not create notes.")
+    return render(
+        request,
+        "checklists/partials/copy_sources.html",
+        {"sources": copy_sources.last_notes(request.user, request.GET.get("patient"))},
+    )
+
+
+@require_POST
+@login_required
+def favourite_new(request, pk):
+    note = get_note_for_user(request, pk, edit=True)
+    name = " ".join(request.POST.get("name", "").split())[:80]
+    if not name:
+        messages.error(request, "Name the favourite, e.g. “My usual lumbar RF”.")
+        return redirect("checklists:note-edit", note.pk)
+    favourite = copy_sources.save_favourite(note, name=name, clinician=request.user)
+    AuditEvent.objects.record(
+        "favourite.save",
+        actor=request.user,
+        note=note,
+        request=request,
+        object_type="favourite",
+        object_id=str(favourite.pk),
+        name=name,
+    )
+    messages.success(request, f"Saved as your favourite “{name}”.")
+    return redirect("checklists:note-edit", note.pk)
 
 
 def _edit_forms(note, data=None):
@@ -103,10 +181,46 @@ def _edit_forms(note, data=None):
     )
 
 
-def _panel(note, lines=None):
-    result = services.completeness(note)
-    problems = services.coding_problems(note, lines)
-    return result, problems
+def _field_errors(forms) -> dict:
+    header, lines, elements = forms
+    errors = {}
+    for form in (header, elements):
+        for name, field_errors in form.errors.items():
+            errors[form.add_prefix(name) if form.prefix else name] = list(field_errors)
+    for form in lines.forms:
+        for name, field_errors in form.errors.items():
+            errors[form.add_prefix(name)] = list(field_errors)
+    for error in lines.non_form_errors():
+        errors["lines"] = [*errors.get("lines", []), error]
+    return errors
+
+
+def _panel_context(note, elements=None):
+    """The panel's context. Fields whose input was invalid count as not documented, so
+    the panel never shows a stored value the page no longer displays."""
+    invalid = set()
+    not_saved = []
+    if elements is not None and elements.is_bound:
+        labels = {e["key"]: e["label"] for e in elements.elements}
+        for name in elements.errors:
+            key = name.removesuffix(NA_SUFFIX)
+            if key in labels and key not in invalid:
+                invalid.add(key)
+                not_saved.append((key, labels[key]))
+    answers = {k: v for k, v in (note.answers or {}).items() if k not in invalid}
+    result = assess(note.definitions.get("elements", []), answers)
+    problems = services.coding_problems(note)
+    unconfirmed = unconfirmed_by_section(note.copied or {}, note.definitions.get("elements", []))
+    return {
+        "result": result,
+        "problems": problems,
+        "not_saved": not_saved,
+        "unconfirmed": unconfirmed,
+        "can_sign": result.is_complete
+        and not blocking(problems)
+        and not unconfirmed
+        and not not_saved,
+    }
 
 
 def posted_version(request) -> int | None:
@@ -141,6 +255,7 @@ def _save_from_post(request, note):
         answers=elements.answers(previous=note.answers),
         lines=new_lines,
         header=header_values,
+        confirm=[s for s in request.POST.getlist("confirm") if s in SECTION_LABELS],
         actor=request.user,
         request=request,
     )
@@ -171,6 +286,11 @@ def note_edit(request, pk):
             return redirect(note)
         else:
             if not has_errors:
+                confirmed = request.POST.get("confirm")
+                if confirmed in SECTION_LABELS:
+                    messages.success(request, "Copied values confirmed.")
+                    edit_url = reverse("checklists:note-edit", args=[note.pk])
+                    return redirect(f"{edit_url}#sec-{confirmed}")
                 messages.success(request, f"Draft saved at {timezone.localtime():%H:%M}.")
                 if "sign" in request.POST:
                     return redirect("checklists:note-sign", note.pk)
@@ -183,7 +303,9 @@ def note_edit(request, pk):
     else:
         forms = _edit_forms(note)
     header, lines, elements = forms
-    result, problems = _panel(note)
+    # A rebound form after a code change would ask the old codes' elements: draw the saved.
+    if status == 200 and elements.elements != note.definitions.get("elements"):
+        elements = ElementForm(note=note)
     return render(
         request,
         "checklists/note_edit.html",
@@ -192,10 +314,10 @@ def note_edit(request, pk):
             "header": header,
             "lines": lines,
             "form": elements,
-            "result": result,
-            "problems": problems,
+            "picker": json.dumps(picker_entries()),
             "conflict": conflict,
             "form_version": note.version,
+            **_panel_context(note, elements),
         },
         status=status,
     )
@@ -217,29 +339,11 @@ def _json_login_required(view):
     return wrapped
 
 
-def panel_json(note, result, problems, errors=None):
-    return {
-        "version": note.version,
-        "saved_at": timezone.localtime(note.updated_at).strftime("%H:%M:%S"),
-        "percent": result.percent,
-        "required_total": result.required_total,
-        "required_done": result.required_done,
-        "recommended_total": result.recommended_total,
-        "recommended_done": result.recommended_done,
-        "missing": [
-            {"key": g.key, "label": g.label, "requirement": g.requirement} for g in result.missing
-        ],
-        "problems": [
-            {"message": p.message, "fix": p.fix, "severity": p.severity} for p in problems
-        ],
-        "can_sign": result.is_complete and not blocking(problems),
-        "errors": errors or {},
-    }
-
-
 @require_POST
 @_json_login_required
 def note_autosave(request, pk):
+    """Saves the draft and answers with the panel (and, when the codes changed, the
+    checklist) rendered by the same templates as the page: the script only inserts them."""
     note = get_note_for_user(request, pk, edit=True)
     if note.is_signed:
         return JsonResponse(
@@ -255,6 +359,7 @@ def note_autosave(request, pk):
             },
             status=400,
         )
+    before = (note.definitions.get("elements"), (note.answers or {}).get("technique"))
     try:
         note, forms, _ = _save_from_post(request, note)
     except services.StaleVersion as stale:
@@ -273,24 +378,29 @@ def note_autosave(request, pk):
         return JsonResponse(
             {"error": "signed", "message": "This note was signed meanwhile."}, status=403
         )
-    errors = {}
-    for form in forms[:1] + (forms[2],):
-        for name, field_errors in form.errors.items():
-            errors[form.add_prefix(name) if form.prefix else name] = list(field_errors)
-    for form in forms[1].forms:
-        for name, field_errors in form.errors.items():
-            errors[form.add_prefix(name)] = list(field_errors)
-    for error in forms[1].non_form_errors():
-        errors["lines"] = [*errors.get("lines", []), error]
-    result, problems = _panel(note)
-    return JsonResponse(panel_json(note, result, problems, errors))
+    panel = _panel_context(note, forms[2])
+    data = {
+        "version": note.version,
+        "saved_at": timezone.localtime(note.updated_at).strftime("%H:%M:%S"),
+        "errors": _field_errors(forms),
+        "can_sign": panel["can_sign"],
+        "panel_html": render_to_string("checklists/partials/panel.html", panel, request),
+    }
+    after = (note.definitions.get("elements"), (note.answers or {}).get("technique"))
+    if after != before:
+        # The codes (or the technique the lines share) changed: the checklist is rebuilt.
+        data["sections_html"] = render_to_string(
+            "checklists/partials/sections.html", {"form": ElementForm(note=note)}, request
+        )
+    return JsonResponse(data)
 
 
 @login_required
 def note_detail(request, pk):
     note = get_note_for_user(request, pk)
-    result, problems = _panel(note)
+    result, problems = services.completeness(note), services.coding_problems(note)
     hash_ok = content_hash(note) == note.content_hash if note.is_signed else None
+    history = list(note.audit_events.select_related("actor")[:50])
     AuditEvent.objects.record("note.view", actor=request.user, note=note, request=request)
     return render(
         request,
@@ -302,7 +412,8 @@ def note_detail(request, pk):
             "can_edit": can_edit(request.user, note),
             "hash_ok": hash_ok,
             "addenda": note.addenda.select_related("author"),
-            "history": note.audit_events.select_related("actor")[:50],
+            "history": history,
+            "labels": {e["key"]: e["label"] for e in note.definitions.get("elements", [])},
             # A signed note shows what was documented; a draft also shows its gaps.
             "sections": note_sections(note, include_undocumented=not note.is_signed),
         },
@@ -355,7 +466,11 @@ def note_sign(request, pk):
             "note": note,
             "form": form,
             "reasons": reasons,
+            "other_reasons": services.other_signing_problems(note, request.user),
             "result": result,
+            "unconfirmed": unconfirmed_by_section(
+                note.copied or {}, note.definitions.get("elements", [])
+            ),
             "notices": [p for p in problems if p.severity == NOTICE],
             "attestation": services.ATTESTATION,
             "sections": note_sections(note),

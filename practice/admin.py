@@ -5,7 +5,14 @@ from .models import Patient, Practice
 
 @admin.register(Practice)
 class PracticeAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "state", "medicare_contractor", "pdf_page_size"]
+    list_display = [
+        "name",
+        "phone",
+        "state",
+        "medicare_contractor",
+        "pdf_page_size",
+        "default_place_of_service",
+    ]
 
 
 @admin.register(Patient)

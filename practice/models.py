@@ -9,6 +9,15 @@ from django.db import models
 from .access import patient_scope
 
 
+class PlaceOfService(models.TextChoices):
+    """The CMS place-of-service codes where this practice performs procedures."""
+
+    OFFICE = "11", "11 Office"
+    OUTPATIENT_OFF_CAMPUS = "19", "19 Hospital outpatient, off campus"
+    OUTPATIENT_ON_CAMPUS = "22", "22 Hospital outpatient, on campus"
+    ASC = "24", "24 Ambulatory surgical center"
+
+
 class Practice(models.Model):
     """The practice this installation serves (one row)."""
 
@@ -21,6 +30,14 @@ class Practice(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     pdf_page_size = models.CharField(
         max_length=6, choices=PageSize.choices, default=PageSize.LETTER
+    )
+    # Where this practice usually works: the new-note form starts with it (one choice
+    # less per note); blank asks every time.
+    default_place_of_service = models.CharField(
+        max_length=2,
+        choices=PlaceOfService.choices,
+        blank=True,
+        help_text="Place of service a new note starts with",
     )
     # Where the practice is decides which Medicare contractor's LCDs apply (rule packs
     # declare the states their contractor serves; rules.engine.applies_in).
@@ -77,12 +94,3 @@ class Patient(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
-
-
-class PlaceOfService(models.TextChoices):
-    """The CMS place-of-service codes where this practice performs procedures."""
-
-    OFFICE = "11", "11 Office"
-    OUTPATIENT_OFF_CAMPUS = "19", "19 Hospital outpatient, off campus"
-    OUTPATIENT_ON_CAMPUS = "22", "22 Hospital outpatient, on campus"
-    ASC = "24", "24 Ambulatory surgical center"

@@ -196,6 +196,10 @@ def _check_condition(where, what, name, code, key, condition, linked, elements):
     elif kind == "yes_no":
         if any(v not in ("yes", "no") for v in condition["in"]):
             where.fail(what, f"{name}.in", f"{target} is yes/no: use 'yes' or 'no'")
+    elif kind == "number":
+        # A count as listed whole numbers, e.g. more than 3: in = ["4", "5", ...].
+        if any(not (isinstance(v, str) and v.isdigit()) for v in condition["in"]):
+            where.fail(what, f"{name}.in", f"{target} is a number: list whole numbers as text")
     else:
         where.fail(what, f"{name}.element", f"{target} is not a choice or yes/no element")
 

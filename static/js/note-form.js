@@ -1,7 +1,10 @@
 // Neurolysis Checklist: the note form.
 // - shows an element only when its condition is met (data-when-element / data-when-in);
-// - autosaves the draft (debounced, one request at a time) and redraws the completeness
-//   panel from the server's answer, so "complete" is computed in one place;
+// - autosaves the draft (debounced, one request at a time) and inserts the completeness
+//   panel the server renders (partials/panel.html), and the checklist when the codes
+//   changed, so both are drawn in one place;
+// - the code picker: search the codes by number, words or body region, add a line per
+//   code, offer only the techniques the line's code covers;
 // - keeps a copy of unsaved input in this browser, so an expired session or a closed tab
 //   loses nothing; the copy is offered back when the note is opened again.
 // No inline script or style: the page works under a strict Content-Security-Policy.
@@ -21,11 +24,156 @@
         option.hidden = !match;
         if (match && !firstMatch) firstMatch = option;
       });
-      if (needle && firstMatch && patientSelect.selectedOptions[0] &&
-          patientSelect.selectedOptions[0].hidden) {
+      var selected = patientSelect.selectedOptions[0];
+      if (needle && firstMatch && (!selected || !selected.value || selected.hidden)) {
         patientSelect.value = firstMatch.value;
+        loadSources();
       }
     });
+  }
+  var sourcesBox = document.getElementById("copy-sources");
+  function loadSources() {
+    if (!sourcesBox || !patientSelect) return;
+    var query = "?patient=" + encodeURIComponent(patientSelect.value);
+    fetch(sourcesBox.dataset.url + query, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) { sourcesBox.innerHTML = html; })
+      .catch(function () { /* the buttons are a shortcut: the form still works */ });
+  }
+  if (patientSelect) patientSelect.addEventListener("change", loadSources);
+
+  // --- The code picker and the code lines. ---------------------------------------------
+  // The codes come in a data attribute: no inline script, even JSON (strict CSP).
+  var picker = document.getElementById("code-picker");
+  var codes = picker ? JSON.parse(picker.dataset.codes) : [];
+  var byCode = {};
+  codes.forEach(function (entry) { byCode[entry.code] = entry; });
+  var linesBox = document.getElementById("code-lines");
+  var search = document.getElementById("code-search");
+  var results = document.getElementById("code-results");
+
+  function narrowTechniques(row) {
+    var code = row.querySelector('select[name$="-code"]');
+    var technique = row.querySelector('select[name$="-technique"]');
+    if (!code || !technique) return;
+    var covered = (byCode[code.value] || {}).techniques || [];
+    Array.prototype.forEach.call(technique.options, function (option) {
+      option.hidden = option.value !== "" && covered.indexOf(option.value) === -1;
+      option.disabled = option.hidden;
+    });
+    if (technique.value && covered.indexOf(technique.value) === -1) technique.value = "";
+    // The code itself names the technique when it covers only one (64681: chemical).
+    if (!technique.value && covered.length === 1) technique.value = covered[0];
+  }
+
+  // The side chosen on a line brings its modifier (bilateral: 50, left: LT, right: RT)
+  // when the code takes it; the modifiers stay editable.
+  var SIDE_MODIFIERS = { bilateral: "50", left: "LT", right: "RT" };
+  function sideModifier(row) {
+    var code = row.querySelector('select[name$="-code"]');
+    var side = row.querySelector('select[name$="-side"]');
+    var field = row.querySelector('input[name$="-modifiers"]');
+    var allowed = (byCode[code.value] || {}).modifiers || [];
+    var wanted = SIDE_MODIFIERS[side.value];
+    var current = field.value.split(/[\s,;\/-]+/).filter(Boolean).filter(function (m) {
+      var upper = m.toUpperCase();
+      return ["50", "LT", "RT"].indexOf(upper) === -1;
+    });
+    if (wanted && allowed.indexOf(wanted) !== -1) current.unshift(wanted);
+    field.value = current.join(", ");
+  }
+
+  function addLine() {
+    var total = document.getElementById("id_lines-TOTAL_FORMS");
+    var template = document.getElementById("code-line-template");
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    linesBox.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    return linesBox.lastElementChild;
+  }
+
+  function emptyLine() {
+    var rows = linesBox.querySelectorAll(".code-line");
+    for (var i = 0; i < rows.length; i++) {
+      if (!rows[i].querySelector('select[name$="-code"]').value) return rows[i];
+    }
+    return addLine();
+  }
+
+  function pick(code) {
+    var row = emptyLine();
+    var select = row.querySelector('select[name$="-code"]');
+    select.value = code;
+    narrowTechniques(row);
+    // One session, one technique as a rule: a further code (64636 after 64635) takes the
+    // technique already chosen on another line when it covers it; it can be changed.
+    var technique = row.querySelector('select[name$="-technique"]');
+    if (!technique.value) {
+      linesBox.querySelectorAll('select[name$="-technique"]').forEach(function (other) {
+        var option = technique.querySelector('option[value="' + other.value + '"]');
+        if (!technique.value && other !== technique && other.value && option && !option.disabled) {
+          technique.value = other.value;
+        }
+      });
+    }
+    search.value = "";
+    results.replaceChildren();
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    (technique.value ? search : technique).focus();
+  }
+
+  function showResults() {
+    results.replaceChildren();
+    var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return;
+    var found = codes.filter(function (entry) {
+      return words.every(function (w) { return entry.search.indexOf(w) !== -1; });
+    }).slice(0, 8);
+    if (!found.length) {
+      var none = document.createElement("p");
+      none.className = "small text-body-secondary mb-0";
+      none.textContent = "No code matches “" + search.value + "”.";
+      results.appendChild(none);
+    }
+    found.forEach(function (entry) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "list-group-item list-group-item-action py-1 small";
+      button.dataset.code = entry.code;
+      var strong = document.createElement("strong");
+      strong.textContent = entry.code;
+      button.appendChild(strong);
+      button.appendChild(document.createTextNode(" " + entry.title + (entry.region ? " · " + entry.region : "")));
+      results.appendChild(button);
+    });
+  }
+
+  if (search && linesBox) {
+    search.addEventListener("input", showResults);
+    search.addEventListener("keydown", function (event) {
+      // Enter picks the first result instead of submitting the form.
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      var first = results.querySelector("[data-code]");
+      if (first) pick(first.dataset.code);
+    });
+    results.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-code]");
+      if (button) pick(button.dataset.code);
+    });
+    document.getElementById("add-code-line").addEventListener("click", function () {
+      addLine().querySelector("select").focus();
+    });
+    linesBox.addEventListener("change", function (event) {
+      if (event.target.name && /-code$/.test(event.target.name)) {
+        narrowTechniques(event.target.closest(".code-line"));
+      }
+      if (event.target.name && /-side$/.test(event.target.name)) {
+        sideModifier(event.target.closest(".code-line"));
+      }
+    });
+    linesBox.querySelectorAll(".code-line").forEach(narrowTechniques);
   }
 
   var form = document.getElementById("note-form");
@@ -54,7 +202,9 @@
       if ((field.type === "radio" || field.type === "checkbox")) {
         if (field.checked) values.push(field.value);
       } else if (field.value) {
-        values.push(field.value);
+        // Numbers are stored as decimal strings ("4", not "4.0"): compare them so.
+        values.push(field.type === "number" && !isNaN(Number(field.value)) ?
+          String(Number(field.value)) : field.value);
       }
     });
     return values;
@@ -73,63 +223,55 @@
     }
   }
 
-  // --- The completeness panel. -----------------------------------------------------------
+  // --- The completeness panel, rendered by the server. ------------------------------------
+  var dock = document.getElementById("panel-dock");
+  var toggle = document.getElementById("panel-toggle");
+
+  function drawSummary() {
+    var text = document.getElementById("panel-summary-text");
+    if (toggle && text) document.getElementById("panel-summary").textContent = text.textContent;
+  }
+
+  function drawPanel(data) {
+    document.getElementById("panel-slot").innerHTML = data.panel_html;
+    drawSummary();
+    if (data.sections_html !== undefined) {
+      // The codes changed: their checklist replaces the old one.
+      document.getElementById("note-sections").innerHTML = data.sections_html;
+      applyConditions();
+    }
+  }
+
+  function markPanelStale(message) {
+    var panel = document.getElementById("completeness-panel");
+    if (panel) panel.classList.add("is-stale");
+    var slot = document.getElementById("panel-slot");
+    if (slot && !document.getElementById("panel-stale")) {
+      var note = document.createElement("p");
+      note.id = "panel-stale";
+      note.className = "alert alert-warning small py-1 px-2 mb-2";
+      note.textContent = message;
+      slot.prepend(note);
+    }
+  }
+
+  if (dock && toggle) {
+    // Below the large breakpoint the panel docks at the bottom of the screen: a summary
+    // line that opens the whole panel, so it is reachable from anywhere in the form.
+    dock.classList.add("is-docked");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = dock.classList.toggle("is-expanded");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    drawSummary();
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
     if (text !== undefined) node.textContent = text;
     return node;
-  }
-
-  function gapList(box, gaps, title, titleClass, emptyText) {
-    box.replaceChildren();
-    if (!gaps.length) {
-      if (emptyText) box.appendChild(el("p", { "class": "small text-success mb-2" }, emptyText));
-      return;
-    }
-    box.appendChild(el("h3", { "class": "h6 small mb-1 " + titleClass }, title));
-    var list = el("ul", { "class": "small ps-3 mb-2" });
-    gaps.forEach(function (gap) {
-      var item = el("li");
-      item.appendChild(el("a", { href: "#el-" + gap.key, "data-focus": gap.key }, gap.label));
-      list.appendChild(item);
-    });
-    box.appendChild(list);
-  }
-
-  function drawPanel(data) {
-    var bar = document.getElementById("completeness-bar");
-    bar.value = data.percent;
-    bar.textContent = data.percent + "%";
-    bar.classList.toggle("is-complete", data.required_done === data.required_total);
-    document.getElementById("completeness-percent").textContent = data.percent + "%";
-    document.getElementById("completeness-counts").textContent =
-      data.required_done + " of " + data.required_total + " required · " +
-      data.recommended_done + " of " + data.recommended_total + " recommended";
-    gapList(document.getElementById("missing-required"),
-      data.missing.filter(function (g) { return g.requirement === "required"; }),
-      "Missing, required to sign", "text-danger", "Every required element is documented.");
-    gapList(document.getElementById("missing-recommended"),
-      data.missing.filter(function (g) { return g.requirement === "recommended"; }),
-      "Recommended, not yet documented", "text-warning-emphasis", "");
-    var problems = document.getElementById("coding-problems");
-    problems.replaceChildren();
-    if (!data.problems.length) {
-      problems.appendChild(el("p", { "class": "small text-success mb-0" }, "No coding problem found."));
-    }
-    var looks = {
-      error: ["danger", "Blocks signing"],
-      warning: ["warning", "Sign with a reason"],
-      notice: ["info", "Note"]
-    };
-    data.problems.forEach(function (p) {
-      var look = looks[p.severity] || looks.warning;
-      var box = el("div", { "class": "alert py-2 px-2 small mb-2 coding-problem alert-" + look[0] });
-      box.appendChild(el("span", { "class": "badge me-1 text-bg-" + look[0] }, look[1]));
-      box.appendChild(el("strong", {}, p.message));
-      box.appendChild(document.createTextNode(" " + p.fix));
-      problems.appendChild(box);
-    });
   }
 
   function drawErrors(errors) {
@@ -252,10 +394,12 @@
       } else {
         stopped = result.status === 409 || result.status === 403;
         statusBox.textContent = "Not saved";
+        markPanelStale("Not saved: this panel shows the last saved state.");
         showAlert(data.message || "The draft could not be saved. Your input is kept in this browser.");
       }
     }).catch(function () {
       statusBox.textContent = "Not saved (offline?)";
+      markPanelStale("Not saved: this panel shows the last saved state.");
       showAlert("The draft could not be saved: the server did not answer. Your input is kept in this browser and will be saved when you save again.");
     }).finally(function () {
       inFlight = false;
@@ -271,8 +415,17 @@
     });
   }
 
-  form.addEventListener("input", function () { applyConditions(); schedule(); });
-  form.addEventListener("change", function () { applyConditions(); schedule(); });
+  // Fields without a name (the code search) are not part of the note.
+  form.addEventListener("input", function (event) {
+    if (!event.target.name) return;
+    applyConditions();
+    schedule();
+  });
+  form.addEventListener("change", function (event) {
+    if (!event.target.name) return;
+    applyConditions();
+    schedule();
+  });
   var submitPending = false;
   var pendingSubmitter = null;
   form.addEventListener("submit", function (event) {
@@ -296,6 +449,11 @@
     var wrapper = document.getElementById("el-" + link.dataset.focus);
     if (!wrapper) return;
     event.preventDefault();
+    if (dock && dock.classList.contains("is-expanded")) {
+      // The docked panel covers the lower screen: fold it so the field shows.
+      dock.classList.remove("is-expanded");
+      toggle.setAttribute("aria-expanded", "false");
+    }
     wrapper.scrollIntoView({ block: "center" });
     var input = wrapper.querySelector("input:not([type=hidden]), select, textarea");
     if (input) input.focus({ preventScroll: true });

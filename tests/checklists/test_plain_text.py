@@ -106,9 +106,9 @@ def test_dates_before_1900_are_refused_for_a_patient_without_a_known_birth(clini
 
 def test_no_right_to_left_override_reaches_the_answers_or_the_paper(clinician, patient):
     note = make_note(clinician, patient, "64681", complete=True)
-    form = ElementForm({"diagnosis": "Left \u202eknee\u202c pain"}, note=note)
+    form = ElementForm({"indication": "Left \u202eknee\u202c pain"}, note=note)
     form.is_valid()
-    assert form.answers(previous=note.answers)["diagnosis"] == {"value": "Left knee pain"}
+    assert form.answers(previous=note.answers)["indication"] == {"value": "Left knee pain"}
     # A note written before (the signed answer keeps what was typed; the PDF does not show it).
     answers = dict(note.answers, diagnosis={"value": "Side: \u202eTFEL"})
     Note.objects.filter(pk=note.pk).update(answers=answers)

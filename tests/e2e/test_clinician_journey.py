@@ -157,6 +157,7 @@ def test_the_add_on_rule_shows_until_the_primary_is_added(e2e_world, open_sessio
     assert "64643 is an add-on code and needs its primary code 64642 or 64644" in problems
     tab.shot("addon-alone")
 
+    tab.page.click(".visit-details > summary")  # the codes fold away on the checklist
     tab.page.select_option("#id_lines-1-code", "64642")
     tab.page.fill("#id_lines-1-site", "Left upper extremity")
     tab.page.click("text=Save draft")

@@ -47,7 +47,11 @@ def test_the_fourth_injection_with_its_reason_is_claim_ready(clinician, medicare
         clinician,
         medicare_patient,
         DOS,
-        {"repeat_injection_justification": "Relief grows with each injection; plan 5 in total."},
+        {
+            # The reason is asked (and kept at signing) once the count is above 3.
+            "site_injections_6mo": "4",
+            "repeat_injection_justification": "Relief grows with each injection; plan 5 in total.",
+        },
     )
     assert state(justified) == "ready"
 

@@ -44,6 +44,8 @@ ACCESS = {
     "checklists:audit-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),  # compat: remove after merge
     "audit:event-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "checklists:patient-new": (OK, OK, FORBIDDEN, FORBIDDEN),
+    "checklists:note-copy-sources": (OK, OK, FORBIDDEN, FORBIDDEN),
+    "checklists:favourite-new": (NOT_ALLOWED,) * 4,
     "checklists:icd10-search": (OK, OK, OK, OK),
     "procedures:code-list": (OK, OK, OK, OK),
     "procedures:code-detail": (OK, OK, OK, OK),
@@ -105,6 +107,7 @@ def world(clinician, other_clinician, manager, patient):
         "checklists:note-detail": {"pk": signed.pk},
         "checklists:note-edit": {"pk": draft.pk},
         "checklists:note-autosave": {"pk": draft.pk},
+        "checklists:favourite-new": {"pk": draft.pk},
         "checklists:note-sign": {"pk": draft.pk},
         "checklists:addendum-new": {"pk": signed.pk},
         "checklists:note-pdf": {"pk": signed.pk},

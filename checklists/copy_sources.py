@@ -1,0 +1,129 @@
+"""Where a new draft can start from: the patient's last note of the same codes, or one of
+the clinician's favourites. The rules of what is copied are in checklists.copy_forward."""
+
+from dataclasses import dataclass, field
+
+from .access import readable_notes
+from .copy_forward import copy_answers
+from .models import Favourite, Note
+
+
+@dataclass
+class Start:
+    lines: list[dict]
+    answers: dict = field(default_factory=dict)
+    copied: dict = field(default_factory=dict)
+    audit: dict = field(default_factory=dict)
+
+
+def _lines_of(note) -> list[dict]:
+    return [
+        {
+            "code": line.code,
+            "units": line.units,
+            "modifiers": list(line.modifiers),
+            "side": line.side,
+            "site": line.site,
+            "technique": line.technique,
+        }
+        for line in note.lines.all()
+    ]
+
+
+def from_note(note) -> Start:
+    """A start from the same patient's earlier note (the caller checked the patient)."""
+    answers = copy_answers(
+        note.definitions.get("elements", []), note.answers or {}, same_patient=True
+    )
+    where = f"Copied from note {note.pk} of {note.date_of_service:%m/%d/%Y}"
+    return Start(
+        lines=_lines_of(note),
+        answers=answers,
+        copied=dict.fromkeys(answers, where),
+        audit={"copied_from_note": note.pk},
+    )
+
+
+def from_favourite(favourite) -> Start:
+    where = f"From your favourite “{favourite.name}”"
+    return Start(
+        lines=[dict(line) for line in favourite.lines],
+        answers=dict(favourite.answers),
+        copied=dict.fromkeys(favourite.answers, where),
+        audit={"favourite": favourite.pk},
+    )
+
+
+def source_from_post(request, header) -> Start | None:
+    """The start a new-note POST asks for, or None with an error on the header form."""
+    if not header.is_valid():
+        return None
+    patient = header.cleaned_data["patient"]
+    if "from_favourite" in request.POST:
+        favourite = request.user.favourites.filter(pk=request.POST["from_favourite"]).first()
+        if favourite is None:
+            header.add_error(None, "That favourite no longer exists.")
+            return None
+        return from_favourite(favourite)
+    note = (
+        readable_notes(request.user)
+        .filter(pk=request.POST.get("from_note") or 0)
+        .select_related("snapshot")
+        .first()
+    )
+    if note is None:
+        header.add_error(None, "That note cannot be found.")
+        return None
+    if note.patient_id != patient.pk:
+        # Patient-specific text never crosses patients.
+        header.add_error("patient", "That earlier note is of another patient.")
+        return None
+    return from_note(note)
+
+
+def last_notes(user, patient_id, limit=3) -> list[Note]:
+    """The patient's most recent signed note for each distinct set of codes."""
+    try:
+        patient_id = int(patient_id)
+    except (TypeError, ValueError):
+        return []
+    notes = (
+        readable_notes(user)
+        .filter(patient_id=patient_id)
+        .exclude(status=Note.Status.DRAFT)
+        .prefetch_related("lines")
+        .select_related("clinician")
+        .defer("answers")
+        .order_by("-date_of_service", "-pk")[:50]
+    )
+    found, seen = [], set()
+    for note in notes:
+        codes = tuple(note.codes)
+        if codes not in seen:
+            seen.add(codes)
+            found.append(note)
+        if len(found) == limit:
+            break
+    return found
+
+
+def save_favourite(note, *, name, clinician) -> Favourite:
+    """The note's codes and procedure setup, with nothing of its patient."""
+    lines = [
+        {
+            "code": line["code"],
+            "units": line["units"],
+            "modifiers": line["modifiers"],
+            "side": "",
+            "site": "",
+            "technique": line["technique"],
+        }
+        for line in _lines_of(note)
+    ]
+    answers = copy_answers(
+        note.definitions.get("elements", []), note.answers or {}, same_patient=False
+    )
+    favourite, _ = Favourite.objects.update_or_create(
+        clinician=clinician, name=name, defaults={"lines": lines, "answers": answers}
+    )
+    return favourite

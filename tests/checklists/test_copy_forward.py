@@ -1,0 +1,274 @@
+"""Copy-forward and favourites: what a new draft takes, what stays marked, what blocks signing."""
+
+import datetime
+
+import pytest
+
+from audit.models import AuditEvent
+from checklists import copy_sources, services
+from checklists.copy_forward import confirm_section, copy_answers, still_unconfirmed
+from checklists.diagnosis_field import as_text
+from checklists.models import Favourite, Note
+from practice.models import Patient
+from review.selectors import possibly_cloned
+from tests.checklists.test_note_pages import edit_post
+from tests.notes import make_note, sign
+
+ELEMENTS = [
+    {"key": "informed_consent", "section": "pre", "input_type": "yes_no"},
+    {"key": "diagnosis", "section": "pre", "input_type": "text"},
+    {"key": "pain_score_pre", "section": "pre", "input_type": "pain_score"},
+    {"key": "mbb1_date", "section": "pre", "input_type": "date"},
+    {"key": "time_out", "section": "procedure", "input_type": "yes_no"},
+    {"key": "technique", "section": "procedure", "input_type": "choice"},
+    {"key": "rf_temperature", "section": "procedure", "input_type": "number"},
+    {"key": "rf_device", "section": "procedure", "input_type": "text"},
+    {"key": "sensory_threshold", "section": "procedure", "input_type": "number"},
+    {"key": "complications", "section": "post", "input_type": "multi_choice"},
+    {"key": "disposition", "section": "post", "input_type": "choice"},
+]
+ANSWERS = {
+    "informed_consent": {"value": "yes"},
+    "diagnosis": {"value": "M47.816 Lumbar spondylosis (synthetic)"},
+    "pain_score_pre": {"value": 7},
+    "mbb1_date": {"value": "2026-01-05"},
+    "time_out": {"value": "yes"},
+    "technique": {"value": "thermal_rf"},
+    "rf_temperature": {"value": "80"},
+    "rf_device": {"value": "Synthetic RF generator"},
+    "sensory_threshold": {"value": "0.4"},
+    "complications": {"value": ["none"]},
+    "disposition": {"value": "home"},
+}
+
+
+def test_the_same_patients_note_gives_its_history_and_setup_never_todays_facts():
+    assert copy_answers(ELEMENTS, ANSWERS, same_patient=True) == {
+        "diagnosis": {"value": "M47.816 Lumbar spondylosis (synthetic)"},
+        "technique": {"value": "thermal_rf"},
+        "rf_temperature": {"value": "80"},
+        "rf_device": {"value": "Synthetic RF generator"},
+    }
+
+
+def test_a_favourite_keeps_no_free_text_date_or_history():
+    assert copy_answers(ELEMENTS, ANSWERS, same_patient=False) == {
+        "technique": {"value": "thermal_rf"},
+        "rf_temperature": {"value": "80"},
+    }
+
+
+def test_a_copy_stays_marked_until_edited_or_its_section_is_confirmed():
+    copied = {"diagnosis": "note 1", "technique": "note 1", "rf_temperature": "note 1"}
+    new = ANSWERS | {"rf_temperature": {"value": "85"}}
+    assert still_unconfirmed(copied, ANSWERS, new) == {
+        "diagnosis": "note 1",
+        "technique": "note 1",
+    }
+    assert confirm_section(copied, ELEMENTS, "procedure") == {"diagnosis": "note 1"}
+
+
+LUMBAR = [
+    {"code": "64635", "units": 1, "modifiers": ["RT"], "side": "right", "site": "L4-L5"},
+    {"code": "64636", "units": 1, "modifiers": ["RT"], "side": "right", "site": "L5-S1"},
+]
+
+
+@pytest.fixture
+def earlier_rf(clinician, patient):
+    lines = [dict(line, technique="thermal_rf") for line in LUMBAR]
+    note = make_note(
+        clinician,
+        patient,
+        lines=lines,
+        complete=True,
+        answers={"procedure_side": {"value": "right"}, "technique": {"value": "thermal_rf"}},
+    )
+    return sign(note, clinician)
+
+
+def new_note_post(patient, **extra):
+    return {
+        "header-patient": patient.pk,
+        "header-date_of_service": "2026-11-20",
+        "header-place_of_service": "22",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-code": "",
+        "lines-0-units": "1",
+    } | extra
+
+
+def test_starting_from_the_last_note_copies_setup_and_marks_it(
+    clinician_client, clinician, patient, earlier_rf
+):
+    page = clinician_client.get(f"/notes/new/?patient={patient.pk}").content.decode()
+    assert "Start from the last 64635 + 64636 note (11/02/2026, L4-L5)" in page
+
+    response = clinician_client.post(
+        "/notes/new/", new_note_post(patient, from_note=str(earlier_rf.pk))
+    )
+    note = Note.objects.latest("pk")
+    assert response.status_code == 302 and response["Location"] == f"/notes/{note.pk}/edit/"
+    assert [(line.code, line.side, line.site, line.technique) for line in note.lines.all()] == [
+        ("64635", "right", "L4-L5", "thermal_rf"),
+        ("64636", "right", "L5-S1", "thermal_rf"),
+    ]
+    expected = copy_answers(
+        earlier_rf.definitions["elements"], earlier_rf.answers, same_patient=True
+    )
+    # The earlier RF itself is history now: its date, from the patient's record.
+    assert note.answers == expected | {
+        "prior_rf_same_region": {"value": "yes"},
+        "prior_rf_date": {"value": "2026-11-02"},
+        "rf_sessions_region_12mo": {"value": "1"},
+    }
+    for fresh in ("informed_consent", "time_out", "complications", "disposition"):
+        assert fresh not in note.answers
+    assert note.answers["technique"] == {"value": "thermal_rf"}
+    assert set(note.copied) == set(note.answers)
+    assert note.copied["technique"] == f"Copied from note {earlier_rf.pk} of 11/02/2026"
+    assert note.copied["prior_rf_date"] == (
+        f"From note {earlier_rf.pk} of 11/02/2026 (L4-L5, L5-S1)"
+    )
+    event = AuditEvent.objects.get(action="note.create", note=note)
+    assert event.detail["copied_from_note"] == earlier_rf.pk
+
+    edit = clinician_client.get(f"/notes/{note.pk}/edit/").content.decode()
+    assert "Confirm pre-procedure values" in edit and "Confirm procedure values" in edit
+    assert "Confirm post-procedure values" not in edit
+
+
+def form_post(note, confirm):
+    """The edit form as the page posts it: the coded diagnosis as its textarea shows it."""
+    diagnosis = as_text(note.answers["diagnosis"]["value"])
+    return edit_post(note, confirm=confirm) | {"diagnosis": diagnosis}
+
+
+def test_a_note_with_unconfirmed_copies_cannot_be_signed_until_each_section_is_confirmed(
+    clinician_client, clinician, patient, earlier_rf
+):
+    clinician_client.post("/notes/new/", new_note_post(patient, from_note=str(earlier_rf.pk)))
+    note = Note.objects.latest("pk")
+    pre = sum(
+        1
+        for e in note.definitions["elements"]
+        if e["key"] in note.copied and e["section"] == "pre"
+    )
+    procedure = len(note.copied) - pre
+    reasons = services.signing_problems(note, clinician)
+    assert reasons[-1] == (
+        f"Copied or prefilled values not yet confirmed: Pre-procedure ({pre}), "
+        f"Procedure ({procedure})."
+    )
+    page = clinician_client.get(f"/notes/{note.pk}/sign/").content.decode()
+    assert f'href="/notes/{note.pk}/edit/#sec-pre">Pre-procedure</a>' in page
+
+    response = clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "procedure"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/notes/{note.pk}/edit/#sec-procedure"
+    note.refresh_from_db()
+    assert {e["section"] for e in note.definitions["elements"] if e["key"] in note.copied} == {
+        "pre"
+    }
+    clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "pre"))
+    note.refresh_from_db()
+    assert note.copied == {}
+    assert not any("Copied" in r for r in services.signing_problems(note, clinician))
+
+
+def test_another_patients_note_is_never_a_start(clinician_client, clinician, earlier_rf):
+    other = Patient.objects.create(
+        first_name="Yan", last_name="Fictional", date_of_birth=datetime.date(1970, 5, 5), mrn="T-2"
+    )
+    response = clinician_client.post(
+        "/notes/new/", new_note_post(other, from_note=str(earlier_rf.pk))
+    )
+    assert response.status_code == 200
+    assert "That earlier note is of another patient." in response.content.decode()
+    assert Note.objects.count() == 1
+
+
+def test_a_favourite_starts_another_patients_note_without_their_text(
+    clinician_client, clinician, patient, earlier_rf
+):
+    # Saved from a draft copied from the earlier RF, as a clinician does after a procedure.
+    response = clinician_client.post(
+        f"/notes/{earlier_rf.pk}/favourite/", {"name": "  My usual   lumbar RF "}
+    )
+    assert response.status_code == 302
+    favourite = Favourite.objects.get()
+    assert favourite.name == "My usual lumbar RF" and favourite.clinician == clinician
+    assert favourite.lines == [
+        {
+            "code": "64635",
+            "units": 1,
+            "modifiers": ["RT"],
+            "side": "",
+            "site": "",
+            "technique": "thermal_rf",
+        },
+        {
+            "code": "64636",
+            "units": 1,
+            "modifiers": ["RT"],
+            "side": "",
+            "site": "",
+            "technique": "thermal_rf",
+        },
+    ]
+    assert favourite.answers == copy_answers(
+        earlier_rf.definitions["elements"], earlier_rf.answers, same_patient=False
+    )
+    assert "technique" in favourite.answers
+    types = {e["key"]: e["input_type"] for e in earlier_rf.definitions["elements"]}
+    assert not {types[k] for k in favourite.answers} & {"text", "long_text", "date"}
+
+    other = Patient.objects.create(
+        first_name="Yan", last_name="Fictional", date_of_birth=datetime.date(1970, 5, 5), mrn="T-2"
+    )
+    page = clinician_client.get("/notes/new/").content.decode()
+    assert "My usual lumbar RF (64635 + 64636)" in page
+    clinician_client.post("/notes/new/", new_note_post(other, from_favourite=str(favourite.pk)))
+    note = Note.objects.latest("pk")
+    assert note.patient == other
+    # The new patient's own record (none in this practice) gives the session count.
+    assert note.answers == favourite.answers | {"rf_sessions_region_12mo": {"value": "0"}}
+    assert note.copied == dict.fromkeys(
+        favourite.answers, "From your favourite “My usual lumbar RF”"
+    ) | {
+        "rf_sessions_region_12mo": "From lumbar facets: this practice's signed notes "
+        "since 11/20/2025"
+    }
+
+
+def test_a_favourite_of_another_clinician_is_not_offered_or_used(
+    client, other_clinician, clinician, patient, earlier_rf
+):
+    Favourite.objects.create(clinician=clinician, name="Alice's RF", lines=[], answers={})
+    client.force_login(other_clinician)
+    assert "Alice's RF" not in client.get("/notes/new/").content.decode()
+    favourite = Favourite.objects.get()
+    response = client.post("/notes/new/", new_note_post(patient, from_favourite=str(favourite.pk)))
+    assert "That favourite no longer exists." in response.content.decode()
+
+
+def test_the_cloned_text_check_still_sees_copied_text(clinician, patient, earlier_rf):
+    other = Patient.objects.create(
+        first_name="Yan", last_name="Fictional", date_of_birth=datetime.date(1970, 5, 5), mrn="T-2"
+    )
+    text = earlier_rf.answers["indication"]["value"]
+    make_note(clinician, other, lines=LUMBAR, answers={"indication": {"value": text}})
+    start = copy_sources.from_note(earlier_rf)
+    services.create_note(
+        clinician=clinician,
+        patient=patient,
+        date_of_service=datetime.date(2026, 11, 20),
+        place_of_service="22",
+        lines=start.lines,
+        answers=start.answers,
+        copied=start.copied,
+        from_history=True,
+    )
+    found = [c for c in possibly_cloned(Note.objects.all()) if c.element_key == "indication"]
+    assert [(c.patients, c.notes) for c in found] == [(2, 3)]

@@ -1,0 +1,129 @@
+"""The faster paths in a real browser: the code picker, copy-forward, the checklist that
+rebuilds as the codes change, the panel inserted from the server's fragment."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from checklists.models import Note
+from tests.notes import make_note, sign
+
+pytestmark = pytest.mark.e2e
+
+LUMBAR = [
+    {
+        "code": "64635",
+        "units": 1,
+        "modifiers": ["RT"],
+        "side": "right",
+        "site": "L4-L5",
+        "technique": "thermal_rf",
+    },
+    {
+        "code": "64636",
+        "units": 1,
+        "modifiers": ["RT"],
+        "side": "right",
+        "site": "L5-S1",
+        "technique": "thermal_rf",
+    },
+]
+
+
+def test_the_picker_adds_lines_with_their_technique_and_side_modifier(e2e_world, open_session):
+    tab = open_session("picker")
+    tab.sign_in("casey")
+    tab.goto("/notes/new/")
+    page = tab.page
+    page.fill("#patient-filter", "E2E-0001")
+    assert page.input_value("#id_header-patient") == str(e2e_world["patient"].pk)
+    page.select_option("#id_header-place_of_service", "22")
+    page.fill("#code-search", "lumbar rf")
+    assert page.locator("#code-results [data-code]").all_text_contents() == [
+        "64628 Basivertebral nerve ablation, first two lumbar or sacral vertebral bodies · "
+        "lumbar, sacral spine (vertebral body)",
+        "64629 Basivertebral nerve ablation, each further vertebral body (add-on) · "
+        "lumbar, sacral spine (vertebral body)",
+        "64635 Low-back facet joint denervation, first joint · low back, lumbar, sacral spine "
+        "(facet)",
+        "64636 Low-back facet joint denervation, each further joint (add-on) · low back, "
+        "lumbar, sacral spine (facet)",
+    ]
+    page.click("#code-results [data-code='64635']")
+    # Two techniques fit 64635: the clinician chooses; chemical is not offered.
+    assert page.evaluate("document.activeElement.name") == "lines-0-technique"
+    assert page.is_disabled("#id_lines-0-technique option[value='chemical']")
+    page.select_option("#id_lines-0-technique", "thermal_rf")
+    page.select_option("#id_lines-0-side", "bilateral")
+    assert page.input_value("#id_lines-0-modifiers") == "50"
+    page.fill("#code-search", "64636")
+    page.keyboard.press("Enter")
+    # A second line, with the technique already chosen for the session.
+    assert page.input_value("#id_lines-1-code") == "64636"
+    assert page.input_value("#id_lines-1-technique") == "thermal_rf"
+    assert page.input_value("#id_lines-TOTAL_FORMS") == "2"
+    tab.shot("picked")
+    page.click("button[name=start]:not(.visually-hidden)")
+    page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
+    note = Note.objects.latest("pk")
+    assert [(line.code, line.technique, line.modifiers) for line in note.lines.all()] == [
+        ("64635", "thermal_rf", ["50"]),
+        ("64636", "thermal_rf", []),
+    ]
+    assert tab.console_errors == []
+
+
+def test_changing_the_code_rebuilds_the_checklist_without_saving(e2e_world, open_session):
+    note = make_note(
+        e2e_world["casey"],
+        e2e_world["patient"],
+        "64681",
+        answers={"technique": {"value": "chemical"}},
+    )
+    tab = open_session("rebuild")
+    tab.sign_in("casey")
+    tab.goto(f"/notes/{note.pk}/edit/")
+    page = tab.page
+    assert page.is_visible("#el-neurolytic_agent")
+    page.click(".visit-details > summary")
+    page.select_option("#id_lines-0-code", "64642")
+    expect(page.locator("#el-toxin_product")).to_be_visible(timeout=10000)
+    assert page.locator("#el-neurolytic_agent").count() == 0
+    assert page.url.endswith(f"/notes/{note.pk}/edit/")  # no reload, no save button
+    assert Note.objects.get(pk=note.pk).codes == ["64642"]
+    assert tab.console_errors == []
+
+
+def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_world, open_session):
+    clinician, patient = e2e_world["casey"], e2e_world["patient"]
+    earlier = make_note(
+        clinician,
+        patient,
+        lines=LUMBAR,
+        complete=True,
+        answers={"procedure_side": {"value": "right"}, "technique": {"value": "thermal_rf"}},
+    )
+    sign(earlier, clinician)
+    tab = open_session("copy-forward")
+    tab.sign_in("casey")
+    tab.goto("/notes/new/")
+    page = tab.page
+    page.fill("#patient-filter", "E2E-0001")
+    page.select_option("#id_header-place_of_service", "22")
+    button = page.locator("#copy-sources button[name=from_note]").first
+    expect(button).to_have_text("Start from the last 64635 + 64636 note (11/02/2026, L4-L5)")
+    button.click()
+    page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
+    note = Note.objects.latest("pk")
+    assert page.locator(".copied-badge").count() > 10
+    assert page.input_value("#id_diagnosis") == earlier.answers["diagnosis"]["value"]
+    assert not page.is_checked("#id_informed_consent_0")
+    assert "Pre-procedure" in page.text_content("#unconfirmed")
+    tab.shot("copied")
+
+    page.click("text=Save and sign…")
+    page.wait_for_url(f"**/notes/{note.pk}/sign/**")
+    assert "Copied or prefilled values not yet confirmed" in page.text_content(".alert-danger")
+    assert page.locator("#id_password").count() == 0
+    assert tab.horizontal_overflow() == 0
