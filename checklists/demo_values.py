@@ -186,10 +186,6 @@ SCENARIOS = {
 }
 
 TEXT = {
-    "medication_contraindication": (
-        "Oral NSAIDs avoided: chronic kidney disease stage 3; gabapentinoids caused falls",
-        "Anticoagulated for atrial fibrillation: NSAIDs contraindicated; tramadol not tolerated",
-    ),
     "consent_risks_discussed": (
         "Discussed at the visit on {visit}: bleeding, infection, nerve injury, numbness, a "
         "temporary increase in pain and no relief",
