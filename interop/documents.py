@@ -1,14 +1,11 @@
 """The signed PDF a DocumentReference points to: the one place the API gets its bytes.
 
-Rendered from the note with the signing time as its generation time, so the same signed
-note gives the same bytes (and the same hashes) on every fetch. When signed PDFs are stored
-at signing, this function returns the stored bytes instead.
+The bytes stored at signing (checklists.signed_pdfs): the same signed note gives the same
+bytes, and the same hashes, on every fetch, and an addendum adds a version.
 """
 
-from checklists.pdf.render import render_note_pdf
+from checklists.signed_pdfs import note_pdf_bytes
 
 
 def signed_pdf(note) -> bytes:
-    addenda = list(note.addenda.all())
-    moment = max([note.signed_at] + [a.created_at for a in addenda])
-    return render_note_pdf(note, generated_at=moment)
+    return note_pdf_bytes(note)
