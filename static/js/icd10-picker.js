@@ -19,6 +19,7 @@
     var list = document.createElement("ul");
     list.className = "list-group icd10-results";
     list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Matching ICD-10-CM codes");
     var status = document.createElement("div");
     status.className = "form-text";
     status.setAttribute("aria-live", "polite");

@@ -72,6 +72,8 @@ def test_the_note_form_can_be_filled_and_submitted_with_the_keyboard_alone(
             page.keyboard.type(str(round(low + (high - low) / 4)))
         elif kind == "date" and not active["value"]:
             page.keyboard.type("10152026")
+        elif name == "diagnosis" and not active["value"]:
+            page.keyboard.type("M47.816")  # the diagnosis is an ICD-10-CM code
         elif (
             active["tag"] == "TEXTAREA" or (kind == "text" and not name.endswith("__na"))
         ) and not active["value"]:

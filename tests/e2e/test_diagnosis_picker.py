@@ -49,7 +49,7 @@ def test_a_clinician_picks_diagnoses_by_words_and_the_note_stores_them(e2e_world
 
     # A category typed by hand is refused next to the field; the text stays.
     page.fill("#id_diagnosis", "G57.6")
-    page.click("button[name=save]")
+    page.click("button[name=save]:not(.visually-hidden)")
     page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
     expect(page.locator("#el-diagnosis .invalid-feedback")).to_contain_text(
         "G57.6: is a category (Lesion of plantar nerve), not a billable code"

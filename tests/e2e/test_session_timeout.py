@@ -23,11 +23,11 @@ def test_input_typed_after_the_session_expired_is_restored_after_signing_in(
     page = tab.page
     time.sleep(4)  # the clinician was called away
 
-    page.fill("#id_diagnosis", "Typed after the session expired (synthetic)")
+    page.fill("#id_indication", "Typed after the session expired (synthetic)")
     alert = page.locator("#autosave-alert")
     expect(alert).to_contain_text("signed out", timeout=10000)
     tab.shot("expired")
-    assert "diagnosis" not in Note.objects.get(pk=note.pk).answers
+    assert "indication" not in Note.objects.get(pk=note.pk).answers
 
     tab.sign_in("casey")
     tab.goto(f"/notes/{note.pk}/edit/")
@@ -35,7 +35,7 @@ def test_input_typed_after_the_session_expired_is_restored_after_signing_in(
     tab.shot("offer-restore")
     page.click("#restore-button")
     expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved"), timeout=10000)
-    assert page.input_value("#id_diagnosis") == "Typed after the session expired (synthetic)"
-    assert Note.objects.get(pk=note.pk).answers["diagnosis"] == {
+    assert page.input_value("#id_indication") == "Typed after the session expired (synthetic)"
+    assert Note.objects.get(pk=note.pk).answers["indication"] == {
         "value": "Typed after the session expired (synthetic)"
     }
