@@ -13,7 +13,7 @@ from coding.for_note import claim_for_note
 from coding.problems import blocking, warnings
 from coding.scrub import scrub
 
-from . import canonical, history_prefill, signed_pdfs
+from . import canonical, history_prefill, signed_pdfs, signing_effects
 from .completeness import applicable_elements, assess
 from .copy_forward import confirm_section, still_unconfirmed, unconfirmed_by_section
 from .models import Addendum, CodeLine, Note, NoteGap
@@ -254,6 +254,7 @@ def save_note(
     _store_results(current, lines if lines is not None else old_lines)
     current.version += 1
     current.save()
+    signing_effects.after_saving(current)
     if changes["answers"] or len(changes) > 1:
         AuditEvent.objects.record(
             "note.update", actor=actor, note=current, request=request, **changes
@@ -342,6 +343,7 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
     current.signature_format = canonical.FORMAT
     current.content_hash = canonical.content_hash(current)
     current.save(allow_signing=True)
+    signing_effects.after_signing(current)
     AuditEvent.objects.record(
         "note.sign",
         actor=user,
@@ -361,6 +363,7 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
     if not current.is_signed:
         raise ValueError("Addenda are for signed notes; edit the draft instead.")
     addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)
+    signing_effects.after_addendum(addendum)
     # Status is bookkeeping outside the signed content; the hash still covers the original.
     Note.objects.filter(pk=current.pk).mark_amended()
     AuditEvent.objects.record(
