@@ -21,9 +21,10 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from checklists import services  # noqa: E402
-from checklists.models import Note, NoteGap, Patient  # noqa: E402
+from checklists.models import Note, NoteGap  # noqa: E402
 from checklists.services import assess_completeness  # noqa: E402
 from practice.demo import seed_practice  # noqa: E402
+from practice.models import Patient  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 
 LINES = [{"code": "64681", "units": 1, "modifiers": [], "side": "", "site": ""}]
