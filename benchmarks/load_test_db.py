@@ -22,8 +22,9 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import CommandError, call_command  # noqa: E402
 
 from checklists.completeness import applicable_elements  # noqa: E402
-from checklists.models import Note, Patient  # noqa: E402
+from checklists.models import Note  # noqa: E402
 from checklists.snapshot import build_definitions  # noqa: E402
+from practice.models import Patient  # noqa: E402
 from practice.roles import CLINICIAN, MANAGER  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 

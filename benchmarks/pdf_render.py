@@ -57,11 +57,11 @@ from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from checklists import services  # noqa: E402
-from checklists.models import Patient  # noqa: E402
 from checklists.pdf import render  # noqa: E402
 from checklists.pdf.note_context import note_context  # noqa: E402
 from coding.sides import documented_side  # noqa: E402
 from practice import demo  # noqa: E402
+from practice.models import Patient  # noqa: E402
 from procedures.models import ProcedureCode  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 

@@ -42,8 +42,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from checklists.models import Patient  # noqa: E402
 from checklists.snapshot import build_definitions  # noqa: E402
+from practice.models import Patient  # noqa: E402
 from practice.roles import CLINICIAN  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 

@@ -3,8 +3,6 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from practice.access import can_read_notes, require, require_reader  # noqa: F401 - compat: remove after merge
-
 from .models import Note
 
 

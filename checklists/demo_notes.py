@@ -18,13 +18,14 @@ from coding.problems import blocking
 from coding.scrub import scrub
 from coding.sides import side_answer_for
 from practice.demo import HISTORY_PATIENTS
+from practice.models import Patient
 from practice.roles import CLINICIAN
 from procedures.models import ProcedureCode
 
 from .canonical import FORMAT, content_hash
 from .completeness import applicable_elements, applies, assess
 from .demo_values import demo_answers
-from .models import CatalogSnapshot, CodeLine, Note, NoteGap, Patient
+from .models import CatalogSnapshot, CodeLine, Note, NoteGap
 from .services import ATTESTATION
 from .snapshot import build_definitions
 

@@ -7,9 +7,10 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from practice.models import Patient
 from procedures.models import ProcedureCode
 
-from .models import CodeLine, Note, Patient
+from .models import CodeLine, Note
 
 MODIFIER_PATTERN = re.compile(r"^[0-9A-Z]{2}$")
 

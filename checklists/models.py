@@ -19,16 +19,9 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 
-from audit.models import (
-    AuditEvent,
-    AuditLogIsAppendOnly,  # noqa: F401 - compat: remove after merge
-)
+from audit.models import AuditEvent
 from practice.access import note_scope
-from practice.models import (
-    Patient,
-    PlaceOfService,
-    Practice,  # noqa: F401 - compat: remove after merge
-)
+from practice.models import Patient, PlaceOfService
 
 
 class CatalogSnapshot(models.Model):

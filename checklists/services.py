@@ -13,7 +13,7 @@ from coding.for_note import claim_for_note
 from coding.problems import blocking, warnings
 from coding.scrub import scrub
 
-from . import canonical, history_prefill, signed_pdfs
+from . import canonical, history_prefill, signed_pdfs, signing_effects
 from .completeness import applicable_elements, assess
 from .copy_forward import confirm_section, still_unconfirmed, unconfirmed_by_section
 from .models import Addendum, CodeLine, Note, NoteGap
@@ -58,24 +58,28 @@ def line_dicts(note) -> list[dict]:
     ]
 
 
-def coding_problems(note, lines=None):
-    """Every problem the claim scrubber finds on the note's date of service (coding/)."""
+def claim_problems(note, lines=None):
+    """Every problem the claim scrubber finds on the note's date of service (coding/).
+
+    Not `Note.coding_problems`, which stores how many of these block signing."""
     lines = line_dicts(note) if lines is None else lines
     return scrub(claim_for_note(note, lines))
 
 
-def completeness(note):
+def assess_completeness(note):
+    """What is documented and what is missing (completeness.Completeness). Not
+    `Note.completeness`, which stores the percentage for the lists."""
     return assess(note.definitions.get("elements", []), note.answers or {})
 
 
 def _store_results(note, lines):
-    result = completeness(note)
+    result = assess_completeness(note)
     note.required_total = result.required_total
     note.required_missing = result.required_missing
     note.recommended_total = result.recommended_total
     note.recommended_missing = result.recommended_missing
     note.completeness = result.percent
-    note.coding_problems = len(blocking(coding_problems(note, lines)))
+    note.coding_problems = len(blocking(claim_problems(note, lines)))
     note.element_status = result.element_status
     # Write only the gaps that changed: an autosave closes one or two of thirty, and each
     # gap row written also moves the dashboard's tallies (review/tally_triggers.py).
@@ -254,6 +258,7 @@ def save_note(
     _store_results(current, lines if lines is not None else old_lines)
     current.version += 1
     current.save()
+    signing_effects.after_saving(current)
     if changes["answers"] or len(changes) > 1:
         AuditEvent.objects.record(
             "note.update", actor=actor, note=current, request=request, **changes
@@ -277,7 +282,7 @@ def _who_and_state(note, user) -> list[str]:
 
 def _coding(note, warning_reasons) -> list[str]:
     reasons = []
-    problems = coding_problems(note)
+    problems = claim_problems(note)
     for problem in blocking(problems):
         reasons.append(f"{problem.message} {problem.fix}")
     if warning_reasons is not None:
@@ -296,7 +301,7 @@ def signing_problems(note, user, warning_reasons: dict | None = None) -> list[st
     """Why the note cannot be signed. With `warning_reasons` (the signing form's), a warning
     without a reason counts too; without, only what no reason can fix."""
     reasons = _who_and_state(note, user)
-    result = completeness(note)
+    result = assess_completeness(note)
     if not result.is_complete:
         names = ", ".join(g.label for g in result.missing_required)
         reasons.append(f"Required elements missing: {names}.")
@@ -326,7 +331,7 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
             "rule": p.rule,
             "reason": " ".join(warning_reasons[p.key].split())[:200],
         }
-        for p in warnings(coding_problems(current))
+        for p in warnings(claim_problems(current))
     ]
     current.coding_warnings_signed = len(current.coding_overrides)
     # What no longer applies (e.g. phenol fields after switching to RF) is not signed.
@@ -342,6 +347,7 @@ def sign_note(note, *, user, version, warning_reasons=None, request=None) -> Not
     current.signature_format = canonical.FORMAT
     current.content_hash = canonical.content_hash(current)
     current.save(allow_signing=True)
+    signing_effects.after_signing(current)
     AuditEvent.objects.record(
         "note.sign",
         actor=user,
@@ -361,6 +367,7 @@ def add_addendum(note, *, author, reason, text, request=None) -> Addendum:
     if not current.is_signed:
         raise ValueError("Addenda are for signed notes; edit the draft instead.")
     addendum = Addendum.objects.create(note=current, author=author, reason=reason, text=text)
+    signing_effects.after_addendum(addendum)
     # Status is bookkeeping outside the signed content; the hash still covers the original.
     Note.objects.filter(pk=current.pk).mark_amended()
     AuditEvent.objects.record(

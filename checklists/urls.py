@@ -1,7 +1,5 @@
 from django.urls import path
 
-from audit import views as audit_views
-
 from . import pdf_views, views
 
 app_name = "checklists"
@@ -16,8 +14,6 @@ urlpatterns = [
     path("notes/<int:pk>/sign/", views.note_sign, name="note-sign"),
     path("notes/<int:pk>/addenda/new/", views.addendum_new, name="addendum-new"),
     path("notes/<int:pk>/pdf/", pdf_views.note_pdf, name="note-pdf"),
-    # compat: remove after merge (the page is audit:event-list, at the same address).
-    path("audit/", audit_views.event_list, name="audit-list"),
     path("icd10/search", views.icd10_search, name="icd10-search"),
     path("patients/new/", views.patient_new, name="patient-new"),
 ]

@@ -209,7 +209,7 @@ def _panel_context(note, elements=None):
                 not_saved.append((key, labels[key]))
     answers = {k: v for k, v in (note.answers or {}).items() if k not in invalid}
     result = assess(note.definitions.get("elements", []), answers)
-    problems = services.coding_problems(note)
+    problems = services.claim_problems(note)
     unconfirmed = unconfirmed_by_section(note.copied or {}, note.definitions.get("elements", []))
     return {
         "result": result,
@@ -398,7 +398,7 @@ def note_autosave(request, pk):
 @login_required
 def note_detail(request, pk):
     note = get_note_for_user(request, pk)
-    result, problems = services.completeness(note), services.coding_problems(note)
+    result, problems = services.assess_completeness(note), services.claim_problems(note)
     hash_ok = content_hash(note) == note.content_hash if note.is_signed else None
     history = list(note.audit_events.select_related("actor")[:50])
     AuditEvent.objects.record("note.view", actor=request.user, note=note, request=request)
@@ -429,7 +429,7 @@ def note_sign(request, pk):
         messages.info(request, "This note is already signed.")
         return redirect(note)
     reasons = services.signing_problems(note, request.user)
-    problems = services.coding_problems(note)
+    problems = services.claim_problems(note)
     form = SignForm(
         request.POST or None,
         user=request.user,
@@ -458,7 +458,7 @@ def note_sign(request, pk):
                 request, "Note signed. It can no longer change; add an addendum for corrections."
             )
             return redirect(note)
-    result = services.completeness(note)
+    result = services.assess_completeness(note)
     return render(
         request,
         "checklists/note_sign.html",

@@ -8,8 +8,6 @@ class ReviewConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import signals  # noqa: F401  (closes answered queries)
-
         pre_migrate.connect(_lift_tally_triggers, sender=self)
         post_migrate.connect(_ensure_tally_triggers, sender=self)
 

@@ -3,7 +3,8 @@
 A query is a manager's request on one note ("Please document the contrast used"), naming
 elements of the note's own snapshot. It closes when the clinician answers it: by
 documenting the named elements in the draft, by signing (a query that names nothing), or
-with an addendum on a signed note (review/signals.py). A manager may also withdraw it.
+with an addendum on a signed note (checklists/signing_effects.py calls review/queries.py).
+A manager may also withdraw it.
 
 An export job is our own row beside the task queue's: the task API reports no progress,
 so the worker writes N of M here and reads the cancel flag from here.

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
+from practice.models import PlaceOfService, Practice
 from procedures.units import display_unit
 
-from ..models import CodeLine, PlaceOfService, Practice
+from ..models import CodeLine
 from ..presentation import SECTION_LABELS
 from ..snapshot import build_definitions
 from .note_context import page_size, practice_line, two_columns

@@ -3,9 +3,10 @@
 import hashlib
 from dataclasses import dataclass
 
+from practice.models import Practice
+
 from ..canonical import canonical_bytes
 from ..completeness import assess
-from ..models import Practice
 from ..narrative import note_description
 from ..presentation import Row, display_value, note_sections
 

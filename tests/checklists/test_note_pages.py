@@ -125,7 +125,7 @@ def test_each_save_leaves_exactly_the_missing_elements_as_gaps(clinician, patien
         return {key: (pk, label, requirement) for pk, key, label, requirement in rows}
 
     def missing(note):
-        result = services.completeness(note)
+        result = services.assess_completeness(note)
         return {g.key: (g.label, g.requirement) for g in result.missing}
 
     note = make_note(clinician, patient, "64681")

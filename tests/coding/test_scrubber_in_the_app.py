@@ -84,7 +84,7 @@ def test_a_warning_is_signed_only_with_a_reason(clinician_client, clinician, pat
 
 def test_the_reason_prints_on_the_pdf(clinician, patient, practice):
     note = cryo_note(clinician, patient)
-    problem_key = services.coding_problems(note)[0].key
+    problem_key = services.claim_problems(note)[0].key
     services.sign_note(
         note, user=clinician, version=note.version, warning_reasons={problem_key: REASON}
     )
@@ -97,7 +97,7 @@ def test_the_reason_prints_on_the_pdf(clinician, patient, practice):
 
 def test_the_dashboard_shows_notes_signed_despite_a_warning(manager_client, clinician, patient):
     note = cryo_note(clinician, patient)
-    key = services.coding_problems(note)[0].key
+    key = services.claim_problems(note)[0].key
     services.sign_note(note, user=clinician, version=note.version, warning_reasons={key: REASON})
     page = manager_client.get(reverse("review:dashboard")).text
     assert ">1 coding warning</span>" in page
@@ -129,7 +129,7 @@ def test_a_note_filled_before_claim_rules_is_checked_with_the_catalogs(clinician
     Note.objects.filter(pk=note.pk).update(snapshot=CatalogSnapshot.of(old))
     note = Note.objects.get(pk=note.pk)
     assert "billing" not in note.definitions["codes"]["64640"]
-    messages = [p.message for p in services.coding_problems(note)]
+    messages = [p.message for p in services.claim_problems(note)]
     assert messages == [
         "64640 is billed per nerve: 9 units but 1 named (suprascapular nerve).",
         "64640 is billed 9 units this date of service; it allows 5 (a practical ceiling, "

@@ -21,9 +21,10 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from checklists import services  # noqa: E402
-from checklists.models import Note, NoteGap, Patient  # noqa: E402
-from checklists.services import completeness  # noqa: E402
+from checklists.models import Note, NoteGap  # noqa: E402
+from checklists.services import assess_completeness  # noqa: E402
 from practice.demo import seed_practice  # noqa: E402
+from practice.models import Patient  # noqa: E402
 from tests.notes import complete_answers  # noqa: E402
 
 LINES = [{"code": "64681", "units": 1, "modifiers": [], "side": "", "site": ""}]
@@ -66,14 +67,16 @@ def check():
     note = Note.objects.get()
     full, half = answer_sets(note)
     gaps = set(NoteGap.objects.filter(note=note).values_list("element_key", flat=True))
-    expected_gaps = {g.key for g in completeness(note).missing}
+    expected_gaps = {g.key for g in assess_completeness(note).missing}
     print(
         json.dumps(
             {
                 "matches_a_whole_save": note.answers in (full, half),
                 "gaps_consistent": gaps == expected_gaps,
                 "counters_consistent": note.required_missing
-                == len([g for g in completeness(note).missing if g.requirement == "required"]),
+                == len(
+                    [g for g in assess_completeness(note).missing if g.requirement == "required"]
+                ),
                 "lines": note.lines.count(),
                 "version": note.version,
             }

@@ -41,7 +41,6 @@ ACCESS = {
     "checklists:note-sign": (OK, FORBIDDEN, FORBIDDEN, MISSING),
     "checklists:addendum-new": (OK, FORBIDDEN, FORBIDDEN, MISSING),
     "checklists:note-pdf": (OK, OK, OK, MISSING),
-    "checklists:audit-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),  # compat: remove after merge
     "audit:event-list": (FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
     "checklists:patient-new": (OK, OK, FORBIDDEN, FORBIDDEN),
     "checklists:note-copy-sources": (OK, OK, FORBIDDEN, FORBIDDEN),
