@@ -58,12 +58,12 @@ def line_dicts(note) -> list[dict]:
     ]
 
 
-def claim_problems(note, lines=None):
+def claim_problems(note, lines=None, answers=None):
     """Every problem the claim scrubber finds on the note's date of service (coding/).
 
     Not `Note.coding_problems`, which stores how many of these block signing."""
     lines = line_dicts(note) if lines is None else lines
-    return scrub(claim_for_note(note, lines))
+    return scrub(claim_for_note(note, lines, answers))
 
 
 def assess_completeness(note):

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
-from coding.problems import NOTICE, blocking, warnings
+from coding.problems import ERROR, NOTICE, CodingProblem, blocking, warnings
 from practice.access import require, require_reader
 from practice.models import Practice
 from review.selectors import with_open_query_count
@@ -195,11 +195,26 @@ def _field_errors(forms) -> dict:
     return errors
 
 
-def _panel_context(note, elements=None):
+# What the coding checks say while a code line holds input that could not be saved.
+LINES_NOT_SAVED = CodingProblem(
+    "The coding checks wait for the code lines: a line holds input that was not saved.",
+    "Correct the line fields marked in red; the checks run again as soon as they are saved.",
+    None,
+    "lines",
+    ERROR,
+    "lines-not-saved",
+)
+
+
+def _panel_context(note, elements=None, lines=None):
     """The panel's context. Fields whose input was invalid count as not documented, so
-    the panel never shows a stored value the page no longer displays."""
+    the panel never shows a stored value the page no longer displays; code lines that
+    could not be saved pause the coding checks instead of showing the saved lines'."""
     invalid = set()
     not_saved = []
+    lines_invalid = lines is not None and lines.is_bound and not lines.is_valid()
+    if lines_invalid:
+        not_saved.append(("lines", "Code lines"))
     if elements is not None and elements.is_bound:
         labels = {e["key"]: e["label"] for e in elements.elements}
         for name in elements.errors:
@@ -209,7 +224,9 @@ def _panel_context(note, elements=None):
                 not_saved.append((key, labels[key]))
     answers = {k: v for k, v in (note.answers or {}).items() if k not in invalid}
     result = assess(note.definitions.get("elements", []), answers)
-    problems = services.claim_problems(note)
+    problems = (
+        [LINES_NOT_SAVED] if lines_invalid else services.claim_problems(note, answers=answers)
+    )
     unconfirmed = unconfirmed_by_section(note.copied or {}, note.definitions.get("elements", []))
     return {
         "result": result,
@@ -317,7 +334,7 @@ def note_edit(request, pk):
             "picker": json.dumps(picker_entries()),
             "conflict": conflict,
             "form_version": note.version,
-            **_panel_context(note, elements),
+            **_panel_context(note, elements, lines),
         },
         status=status,
     )
@@ -378,7 +395,7 @@ def note_autosave(request, pk):
         return JsonResponse(
             {"error": "signed", "message": "This note was signed meanwhile."}, status=403
         )
-    panel = _panel_context(note, forms[2])
+    panel = _panel_context(note, forms[2], forms[1])
     data = {
         "version": note.version,
         "saved_at": timezone.localtime(note.updated_at).strftime("%H:%M:%S"),

@@ -60,7 +60,8 @@ def other_lines(note) -> list[tuple[int, dict]]:
     return [(row.pop("note_id"), row) for row in rows]
 
 
-def claim_for_note(note, lines: list[dict]) -> Claim:
+def claim_for_note(note, lines: list[dict], answers: dict | None = None) -> Claim:
+    """The claim of `note` with `lines` (and `answers`, by default the note's own)."""
     day = note.date_of_service
     if isinstance(day, str):  # a note built in code before it is saved
         day = datetime.date.fromisoformat(day)
@@ -75,7 +76,7 @@ def claim_for_note(note, lines: list[dict]) -> Claim:
         codes,
         others=others,
         rules=rules,
-        answers=note.answers or {},
+        answers=(note.answers or {}) if answers is None else answers,
         date_of_service=day,
         cpt_year=cpt_year,
     )

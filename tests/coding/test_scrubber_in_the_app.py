@@ -146,3 +146,30 @@ def test_the_cpt_year_notice_shows_on_the_sign_page(clinician_client, clinician,
         "This note is dated 2026, but the catalog&#x27;s codes were checked against CPT 2025."
         in page
     )
+
+
+def test_a_code_line_not_saved_pauses_the_checks_instead_of_showing_old_ones(
+    clinician_client, clinician, patient
+):
+    from tests.checklists.test_note_pages import edit_post
+
+    note = cryo_note(clinician, patient)
+    body = clinician_client.post(
+        f"/notes/{note.pk}/autosave/", edit_post(note, **{"lines-0-units": "two"})
+    ).json()
+    assert body["can_sign"] is False
+    assert "The coding checks wait for the code lines" in body["panel_html"]
+    assert '<a href="#code-lines" data-focus="lines">Code lines</a>' in body["panel_html"]
+    # The saved line's warning is not shown as if it were the line on the screen.
+    assert WARNING not in body["panel_html"]
+
+
+def test_an_answer_not_saved_is_not_what_the_checks_judge(clinician_client, clinician, patient):
+    from tests.checklists.test_note_pages import edit_post
+
+    note = cryo_note(clinician, patient)
+    post = edit_post(note, technique={"value": "laser"})  # not a choice: refused
+    body = clinician_client.post(f"/notes/{note.pk}/autosave/", post).json()
+    assert "technique" in body["errors"]
+    # The stored "cryo" no longer drives the checks while the field shows an unsaved value.
+    assert WARNING not in body["panel_html"]
