@@ -304,3 +304,113 @@ def test_packs_a_new_load_leaves_out_are_deactivated_not_deleted(catalog, tmp_pa
     assert "Deactivated (7)" in out.getvalue()
     assert RulePack.objects.filter(active=True).get().key == "test-pack"
     assert RulePack.objects.filter(active=False).count() == 7
+
+
+CHECK = 'check = { kind = "element_value", element = "rf_temperature", min = 80 }'
+
+
+@pytest.mark.parametrize(
+    "old, new, says",
+    [
+        # wrong type
+        (
+            'title = "Hot enough"',
+            "title = 80",
+            "rule temperature, field 'title': must be text",
+        ),
+        (
+            'payer_kinds = ["medicare"]',
+            'payer_kinds = ["medicare"]\neffective_from = "2024-01-01"',
+            "[pack], field 'effective_from': must be a date such as 2021-04-25 "
+            "(no quotes, no time)",
+        ),
+        # unknown field, in a rule and in a check's `where` condition
+        (
+            'source = "lcd"',
+            'source = "lcd"\nnote = "x"',
+            "rule temperature, field 'note': is not a known field",
+        ),
+        (
+            CHECK,
+            'check = { kind = "sessions_in_window", codes = ["64635"], months = 12, max = 2, '
+            'where = { element = "block_purpose", in = ["therapeutic"], colour = "red" } }',
+            "rule temperature, field 'check.where.colour': is not a known field",
+        ),
+        # unknown check kind
+        (
+            CHECK,
+            'check = { kind = "run_python", code = "import os" }',
+            "rule temperature, field 'check.kind': 'run_python' is not a known kind (known: "
+            "'element_value', 'sessions_in_window', 'interval_since_last', "
+            "'prerequisite_notes', 'units_per_session', 'not_covered', 'failed_in_a_row', "
+            "'levels_within', 'line_modifier', 'lifetime_levels', 'covered_diagnosis')",
+        ),
+        # a bad parameter of one kind
+        (
+            CHECK,
+            'check = { kind = "lifetime_levels", codes = ["64635"], max = 51 }',
+            "rule temperature, field 'check.max': must be a whole number between 1 and 50, not 51",
+        ),
+        (
+            CHECK,
+            'check = { kind = "failed_in_a_row", codes = ["64635"], element = "response", '
+            "failed = [], max = 2 }",
+            "rule temperature, field 'check.failed': must not be empty",
+        ),
+        (
+            CHECK,
+            'check = { kind = "covered_diagnosis", icd10 = ["M47.816", "lumbago"] }',
+            "rule temperature, field 'check.icd10[1]': 'lumbago' is not an ICD-10-CM code, "
+            "pattern (M47.81x) or range (M47.811-M47.817)",
+        ),
+        (
+            CHECK,
+            'check = { kind = "prerequisite_notes", codes = ["64493"], only_repeats = true }',
+            "rule temperature, field 'check.only_repeats': needs check.repeat: what makes it "
+            "a repeat",
+        ),
+        (
+            CHECK,
+            'check = { kind = "sessions_in_window", codes = ["64635"], days = 365, max = 2, '
+            'where = [{ element = "block_purpose", in = ["therapeutic"] }, '
+            '{ place_of_service = ["2"] }] }',
+            "rule temperature, field 'check.where[1].place_of_service[0]': '2' is not a "
+            "two-digit POS code",
+        ),
+        # a misspelt field is named, not the field it leaves missing
+        (
+            'statement = "At least 80 C."',
+            'statment = "At least 80 C."',
+            "rule temperature, field 'statment': is not a known field",
+        ),
+    ],
+)
+def test_a_malformed_pack_gets_one_line_naming_file_entry_and_field(tmp_path, old, new, says):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(PackError) as error:
+        parse_pack(path)
+    assert str(error.value) == f"{path}: {says}"
+
+
+def test_a_check_given_a_list_of_conditions_keeps_them_as_a_list(tmp_path):
+    text = GOOD.replace(
+        CHECK,
+        'check = { kind = "sessions_in_window", codes = ["64635"], days = 365, max = 4, '
+        'where = [{ element = "block_purpose", in = ["therapeutic"] }, '
+        '{ place_of_service = ["22", "24"] }] }',
+    ).replace('source = "lcd"', 'source = "lcd"\nwhen = { place_of_service = ["11"] }')
+    rule = parse_pack(write(tmp_path, text)).rules[0]
+    assert rule["when"] == {"place_of_service": ["11"]}
+    assert rule["check"] == {
+        "kind": "sessions_in_window",
+        "codes": ["64635"],
+        "days": 365,
+        "max": 4,
+        "match": [],
+        "where": [
+            {"element": "block_purpose", "in": ["therapeutic"]},
+            {"place_of_service": ["22", "24"]},
+        ],
+        "what": "session",
+    }
