@@ -127,7 +127,7 @@ class Condition(Table):
         if self.element is not None and self.in_ is None:
             raise ValueError("in: must be a non-empty list of values")
         if self.in_ is not None and self.element is None:
-            raise ValueError("element: is missing (the element `in` lists values of)")
+            raise ValueError("element: is missing: `in` lists values of an element")
         return self
 
 
@@ -255,7 +255,7 @@ class LevelsWithin(Table):
 class LineModifier(Table):
     kind: Literal["line_modifier"]
     codes: Codes
-    modifier: Annotated[str, StringConstraints(strip_whitespace=True)]
+    modifier: OptionalText
     what: OptionalText = ""
 
 
