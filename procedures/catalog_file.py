@@ -9,7 +9,6 @@ dicts.
 """
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from coding.sites import key as site_key
 from .billing_schema import check_references
 from .catalog_schema import CHOICE_INPUTS, FAMILIES, KEY_PATTERN, CatalogFile, Code, Element
 from .catalog_tailoring import apply_families, narratives, parse_families, tailor_link
-from .data_file import Where, read_toml
+from .data_file import Where, format_validation_error, read_toml
 
 __all__ = ["KEY_PATTERN", "CODE_FACTS", "CatalogData", "CatalogError", "parse_catalog"]
 
@@ -69,25 +68,6 @@ CODE_FACTS = (
     "caveats",
 )
 
-# pydantic's error types, in the words the rest of our messages use.
-PLAIN_WORDS = {
-    "extra_forbidden": "is not a known field",
-    "missing": "is missing",
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "bool_type": "must be true or false",
-    "float_type": "must be a number",
-    "list_type": "must be a list",
-    "tuple_type": "must be a [value, label] pair",
-    "dict_type": "must be a table",
-    "model_type": "must be a table",
-    "model_attributes_type": "must be a table",
-    "string_too_short": "must not be empty",
-    "too_short": "must not be empty",
-    "string_pattern_mismatch": "is not in the expected form",
-}
-MODEL_RULE = re.compile(r"^(\w+): (.*)$")
-
 
 def _where_in_file(document: dict, loc: tuple) -> tuple[str, list]:
     """'code 64681' / 'element x' / 'source y' / '[catalog]' / 'billing...' and the rest of
@@ -108,29 +88,6 @@ def _where_in_file(document: dict, loc: tuple) -> tuple[str, list]:
             path += f"[{part}]" if isinstance(part, int) else f".{part}"
         return path, rest
     return f"[{head}]", rest
-
-
-def format_validation_error(where: Where, error: ValidationError, document: dict, prefix=()):
-    """The first problem pydantic found, as "file: code X, field 'y': message"."""
-    first = error.errors()[0]
-    what, rest = _where_in_file(document, (*prefix, *first["loc"]))
-    if rest and rest[-1] == "[key]":  # a table key that is not a valid name
-        where.fail(what, "key", "must be a lower-case name (letters, digits, - or _)")
-    field_name = ""
-    for part in rest:
-        field_name += (
-            f"[{part}]" if isinstance(part, int) else f"{'.' if field_name else ''}{part}"
-        )
-    message = first["msg"].removeprefix("Value error, ")
-    rule = MODEL_RULE.match(message) if first["type"] == "value_error" else None
-    if rule:  # a rule of the whole table, about one of its fields
-        field_name = f"{field_name}.{rule[1]}" if field_name else rule[1]
-        message = rule[2]
-    elif first["type"] == "literal_error":
-        message = f"{first['input']!r} is not one of {first['ctx']['expected']}"
-    elif first["type"] in PLAIN_WORDS:
-        message = PLAIN_WORDS[first["type"]]
-    where.fail(what, field_name or "(entry)", message)
 
 
 def _element(key: str, element: Element) -> dict:
@@ -253,7 +210,7 @@ def catalog_from_document(document: dict, *, path: str, checksum: str) -> Catalo
     try:
         catalog = CatalogFile.model_validate(document)
     except ValidationError as exc:
-        format_validation_error(where, exc, document)
+        format_validation_error(where, exc, document, _where_in_file)
     except RecursionError:
         where.fail("[catalog]", "(file)", "is nested too deeply to be a catalog")
 

@@ -22,10 +22,10 @@ from pydantic import (
 )
 
 from .billing_schema import Billing
+from .data_file import CODE_PATTERN
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 SOURCE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-CODE_PATTERN = re.compile(r"^[0-9]{4}[0-9A-Z]$")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]

@@ -1,9 +1,10 @@
 """The named check kinds a rule pack may use, each with its parameters and a pure function.
 
 A pack file never carries code: a rule names one of these kinds and gives it parameters,
-which `PARAMS` describes and `rules.pack_file` validates at load. Each check gets the
-note being judged (`Context.target`), the patient's other signed notes (`Context.history`)
-and the rule's parameters, and returns an `Outcome`. Nothing here reads the database.
+which `rules.pack_schema` declares (one model per kind) and `rules.pack_file` validates at
+load. Each check gets the note being judged (`Context.target`), the patient's other signed
+notes (`Context.history`) and the rule's parameters, and returns an `Outcome`. Nothing here
+reads the database.
 
 Windows are counted back from the note's date of service: "within 12 months" means after
 the same calendar day 12 months earlier, so a session on that anniversary is outside. A
@@ -45,100 +46,6 @@ class Context:
         return self.regions.get(code)
 
 
-# ----------------------------------------------------------------------------------------
-# Parameters
-
-
-@dataclass(frozen=True)
-class Param:
-    kind: str  # codes | element | elements | texts | text | int | number | bool | match | ...
-    required: bool = False
-    default: object = None
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] = ()
-
-
-WINDOW = {
-    "months": Param("int", low=1, high=240),
-    "days": Param("int", low=1, high=3650),
-}
-PARAMS: dict[str, dict[str, Param]] = {
-    "element_value": {
-        "element": Param("elements", required=True),
-        "min": Param("number"),
-        "max": Param("number"),
-        "in": Param("texts"),
-        "includes_all": Param("texts"),
-        "accept_not_applicable": Param("bool", default=False),
-        "otherwise": Param("element"),
-        "unit": Param("text", default=""),
-    },
-    "sessions_in_window": {
-        "codes": Param("codes", required=True),
-        **WINDOW,
-        "max": Param("int", required=True, low=1, high=100),
-        "match": Param("match", default=()),
-        "where": Param("condition"),
-        "unless_documented": Param("element"),
-        "what": Param("text", default="session"),
-    },
-    "interval_since_last": {
-        "codes": Param("codes", required=True),
-        **WINDOW,
-        "match": Param("match", default=()),
-        "what": Param("text", default="session"),
-    },
-    "prerequisite_notes": {
-        "codes": Param("codes", required=True),
-        "count": Param("int", default=1, low=1, high=10),
-        "element": Param("element"),
-        "min": Param("number"),
-        "min_days_apart": Param("int", default=0, low=0, high=3650),
-        "within_months": Param("int", low=1, high=240),
-        "match": Param("match", default=()),
-        "where": Param("condition"),
-        "repeat": Param("repeat"),
-        "only_repeats": Param("bool", default=False),
-        "what": Param("text", default="block"),
-    },
-    "units_per_session": {
-        "codes": Param("codes", required=True),
-        "max": Param("int", required=True, low=1, high=99),
-        "count": Param("choice", default="units", choices=("units", "levels")),
-        "match": Param("match", default=()),
-        "what": Param("text", default=""),
-    },
-    "not_covered": {
-        "reason": Param("text", default=""),
-    },
-    "failed_in_a_row": {
-        "codes": Param("codes", required=True),
-        "element": Param("element", required=True),
-        "failed": Param("texts", required=True),
-        "max": Param("int", required=True, low=1, high=10),
-        "what": Param("text", default="treatment"),
-    },
-    "levels_within": {
-        "codes": Param("codes", required=True),
-        "levels": Param("texts", required=True),
-        "what": Param("text", default="level"),
-    },
-    "line_modifier": {
-        "codes": Param("codes", required=True),
-        "modifier": Param("text", required=True),
-        "what": Param("text", default=""),
-    },
-    "lifetime_levels": {
-        "codes": Param("codes", required=True),
-        "max": Param("int", required=True, low=1, high=50),
-        "what": Param("text", default="level"),
-    },
-    "covered_diagnosis": {
-        "icd10": Param("icd10_codes", required=True),
-        "list_source": Param("text", default=""),
-    },
-}
 # Kinds judged on the note's own answers: for a procedure still being planned they are
 # what to document, not a reason it cannot be done.
 DOCUMENTATION_KINDS = frozenset({"element_value", "covered_diagnosis"})
@@ -844,4 +751,3 @@ KINDS = {
     "units_per_session": units_per_session,
     "not_covered": not_covered,
 }
-assert set(KINDS) == set(PARAMS)

@@ -6,51 +6,15 @@ may only use the check kinds of `rules.checks`, with the parameters each kind de
 a pack never carries code.
 """
 
-import datetime
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from procedures.data_file import Where, read_toml
+from pydantic import ValidationError
 
-from .checks import MATCHES, PARAMS, WINDOW_KINDS, Param
+from procedures.data_file import Where, format_validation_error, read_toml
 
-SEVERITIES = ("blocks", "warning", "information")
-PAYER_KINDS = (
-    "medicare",
-    "medicare_advantage",
-    "medicaid",
-    "commercial",
-    "workers_comp",
-    "other",
-)
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-ELEMENT_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-REGION_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-CODE_PATTERN = re.compile(r"^[0-9]{4}[0-9A-Z]$")
-POS_PATTERN = re.compile(r"^[0-9]{2}$")
-PACK_FIELDS = (
-    "key",
-    "version",
-    "title",
-    "policy",
-    "summary",
-    "payer_kinds",
-    "effective_from",
-    "effective_to",
-    "information_only",
-    "contractor",
-    "jurisdiction",
-    "states",
-)
-STATE_PATTERN = re.compile(r"^[A-Z]{2}$")
-ICD10_PATTERN = re.compile(
-    r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Zx]{1,4})?(-[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?)?$"
-)
-SOURCE_FIELDS = ("policy", "title", "url", "effective_from", "effective_to")
-REGION_FIELDS = ("label", "codes")
-RULE_FIELDS = ("id", "title", "codes", "statement", "severity", "source", "when", "check")
+from .pack_schema import CHECK_KINDS, PackFile
 
 
 class PackError(ValueError):
@@ -100,335 +64,100 @@ class PackData:
         }
 
 
-def _no_unknown(where, what, table, allowed, prefix=""):
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        where.fail(
-            what, prefix + unknown[0], f"is not a known field (known: {', '.join(allowed)})"
-        )
+def _where_in_file(document: dict, loc: tuple) -> tuple[str, list]:
+    """'rule two-blocks' / 'source lcd' / 'region lumbar' / '[pack]' and the rest of the
+    location, from pydantic's location in the file."""
+    head, rest = loc[0], list(loc[1:])
+    # A check's kind and "one"/"all" conditions are how pydantic picked the model, not
+    # fields of the file.
+    rest = [part for part in rest if part not in CHECK_KINDS and part not in ("one", "all")]
+    if head == "rules" and rest and isinstance(rest[0], int):
+        entry = (document.get("rules") or [{}])[rest[0]]
+        rule_id = entry.get("id") if isinstance(entry, dict) else None
+        if not rest[1:] and not isinstance(entry, dict):
+            return "[[rules]]", ["rules"]
+        return (f"rule {rule_id}" if isinstance(rule_id, str) else f"rule {rule_id!r}"), rest[1:]
+    if head in ("sources", "regions") and rest:
+        return f"{head[:-1]} {rest[0]}", rest[1:]
+    if head == "pack":
+        return "[pack]", rest
+    return "[top level]", [head, *rest]
 
 
-def _text(where, what, table, name, *, required=True):
-    value = table.get(name)
-    if value is None:
-        if required:
-            where.fail(what, name, "is missing")
-        return ""
-    if not isinstance(value, str):
-        where.fail(what, name, f"must be text, not {type(value).__name__}")
-    if required and not value.strip():
-        where.fail(what, name, "must not be empty")
-    return value.strip()
-
-
-def _date(where, what, table, name, *, required=False) -> str:
-    value = table.get(name)
-    if value is None:
-        if required:
-            where.fail(what, name, "is missing")
-        return ""
-    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
-        where.fail(what, name, "must be a date such as 2021-04-25 (no quotes, no time)")
-    return value.isoformat()
-
-
-def _codes(where, what, name, value):
-    if not isinstance(value, list) or not value:
-        where.fail(what, name, "must be a non-empty list of codes")
-    for code in value:
-        if not isinstance(code, str) or not CODE_PATTERN.match(code):
-            where.fail(what, name, f"{code!r} is not a five-character CPT/HCPCS code")
-    if len(set(value)) != len(value):
-        where.fail(what, name, "lists a code twice")
-    return list(value)
-
-
-def _condition(where, what, name, value):
-    if not isinstance(value, dict) or not value:
-        where.fail(what, name, 'must be { element = "key", in = ["value", ...] }')
-    _no_unknown(where, what, value, ("element", "in", "place_of_service"), prefix=f"{name}.")
-    condition = {}
-    if "element" in value or "in" in value:
-        element = value.get("element")
-        if not isinstance(element, str) or not ELEMENT_PATTERN.match(element):
-            where.fail(what, f"{name}.element", "must be an element key")
-        values = value.get("in")
-        if (
-            not isinstance(values, list)
-            or not values
-            or not all(isinstance(v, str) and v for v in values)
-        ):
-            where.fail(what, f"{name}.in", "must be a non-empty list of values")
-        condition |= {"element": element, "in": list(values)}
-    if "place_of_service" in value:
-        places = value["place_of_service"]
-        if not isinstance(places, list) or not places:
-            where.fail(what, f"{name}.place_of_service", "must be a non-empty list")
-        for place in places:
-            if not isinstance(place, str) or not POS_PATTERN.match(place):
+def _after_validation(where, pack: PackFile):
+    """What needs the whole file: sources and regions the rules name, severities."""
+    if not pack.sources:
+        where.fail("[sources]", "sources", "no source is defined: every rule cites one")
+    region_of = {}
+    for key, region in pack.regions.items():
+        for code in region.codes:
+            if code in region_of:
                 where.fail(
-                    what, f"{name}.place_of_service", f"{place!r} is not a two-digit POS code"
+                    f"region {key}", "codes", f"{code} is already in region {region_of[code]}"
                 )
-        condition["place_of_service"] = list(places)
-    return condition
+            region_of[code] = key
+    if not pack.rules:
+        where.fail("[[rules]]", "rules", "no rule is defined")
+    seen = set()
+    for rule in pack.rules:
+        what = f"rule {rule.id}"
+        if pack.pack.information_only and rule.severity != "information":
+            where.fail(what, "severity", "the pack is information only: use 'information'")
+        if rule.source not in pack.sources:
+            where.fail(what, "source", f"{rule.source!r} is not defined under [sources]")
+        if "region" in getattr(rule.check, "match", ()) and not pack.regions:
+            where.fail(what, "check.match", "matches on region but the pack defines no [regions]")
+        if rule.id in seen:
+            where.fail(what, "id", "is defined twice")
+        seen.add(rule.id)
 
 
-def _param(where, what, name, spec: Param, value, regions):
-    kind = spec.kind
-    if kind == "codes":
-        return _codes(where, what, name, value)
-    if kind == "element":
-        if not isinstance(value, str) or not ELEMENT_PATTERN.match(value):
-            where.fail(what, name, f"{value!r} is not an element key")
-        return value
-    if kind == "elements":
-        values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list) or not values:
-            where.fail(what, name, "must be an element key or a list of element keys")
-        for item in values:
-            if not isinstance(item, str) or not ELEMENT_PATTERN.match(item):
-                where.fail(what, name, f"{item!r} is not an element key")
-        return list(values)
-    if kind == "texts":
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v for v in value)
-        ):
-            where.fail(what, name, "must be a non-empty list of text values")
-        return list(value)
-    if kind == "text":
-        if not isinstance(value, str):
-            where.fail(what, name, f"must be text, not {type(value).__name__}")
-        return value.strip()
-    if kind == "bool":
-        if not isinstance(value, bool):
-            where.fail(what, name, "must be true or false")
-        return value
-    if kind in ("int", "number"):
-        allowed = (int,) if kind == "int" else (int, float)
-        if isinstance(value, bool) or not isinstance(value, allowed):
-            where.fail(what, name, f"must be a {'whole number' if kind == 'int' else 'number'}")
-        if (
-            spec.low is not None
-            and value < spec.low
-            or spec.high is not None
-            and value > spec.high
-        ):
-            where.fail(what, name, f"must be between {spec.low} and {spec.high}, not {value}")
-        return value
-    if kind == "choice":
-        if value not in spec.choices:
-            where.fail(what, name, f"{value!r} is not one of {', '.join(spec.choices)}")
-        return value
-    if kind == "match":
-        if not isinstance(value, list) or not all(v in MATCHES for v in value):
-            where.fail(what, name, f"must be a list of: {', '.join(MATCHES)}")
-        if len(set(value)) != len(value):
-            where.fail(what, name, "lists a value twice")
-        if "region" in value and not regions:
-            where.fail(what, name, "matches on region but the pack defines no [regions]")
-        return list(value)
-    if kind == "condition":
-        if isinstance(value, list) and value:  # all of them must hold
-            return [_condition(where, what, f"{name}[{i}]", v) for i, v in enumerate(value)]
-        return _condition(where, what, name, value)
-    if kind == "icd10_codes":
-        if not isinstance(value, list) or not value:
-            where.fail(what, name, "must be a non-empty list of ICD-10-CM codes or patterns")
-        for code in value:
-            if not isinstance(code, str) or not ICD10_PATTERN.match(code):
-                where.fail(
-                    what,
-                    name,
-                    f"{code!r} is not an ICD-10-CM code, pattern (M47.81x) or range "
-                    "(M47.811-M47.817)",
-                )
-        return list(value)
-    if kind == "repeat":
-        if not isinstance(value, dict):
-            where.fail(what, name, "must be { codes = [...], waive_within_months = 24 }")
-        _no_unknown(where, what, value, ("codes", "waive_within_months"), prefix=f"{name}.")
-        months = value.get("waive_within_months")
-        if months is None:  # any earlier procedure at the place waives the prerequisite
-            return {"codes": _codes(where, what, f"{name}.codes", value.get("codes"))}
-        if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 240:
-            where.fail(what, f"{name}.waive_within_months", "must be a whole number 1-240")
-        return {
-            "codes": _codes(where, what, f"{name}.codes", value.get("codes")),
-            "waive_within_months": months,
-        }
-    raise AssertionError(f"unknown parameter kind {kind}")  # pragma: no cover
-
-
-def _check(where, what, table, regions):
-    if not isinstance(table, dict):
-        where.fail(what, "check", 'must be a table such as { kind = "element_value", ... }')
-    kind = table.get("kind")
-    if kind not in PARAMS:
-        where.fail(
-            what,
-            "check.kind",
-            f"{kind!r} is not a known check kind (known: {', '.join(PARAMS)})",
-        )
-    specs = PARAMS[kind]
-    unknown = sorted(set(table) - set(specs) - {"kind"})
-    if unknown:
-        where.fail(
-            what,
-            f"check.{unknown[0]}",
-            f"is not a parameter of {kind} (known: {', '.join(specs)})",
-        )
-    check = {"kind": kind}
-    for name, spec in specs.items():
-        if name in table:
-            check[name] = _param(where, what, f"check.{name}", spec, table[name], regions)
-        elif spec.required:
-            where.fail(what, f"check.{name}", f"is required by {kind}")
-        elif spec.default is not None:
-            default = spec.default
-            check[name] = list(default) if isinstance(default, tuple) else default
-    if kind in WINDOW_KINDS and ("months" in check) == ("days" in check):
-        where.fail(what, "check.months", f"{kind} needs exactly one of months or days")
-    if kind == "element_value":
-        low, high = check.get("min"), check.get("max")
-        if low is not None and high is not None and low > high:
-            where.fail(what, "check.min", f"{low} is above max {high}")
-    if kind == "prerequisite_notes" and check.get("only_repeats") and not check.get("repeat"):
-        where.fail(what, "check.only_repeats", "needs check.repeat: what makes it a repeat")
-    if kind == "prerequisite_notes" and check.get("min") is not None and not check.get("element"):
-        where.fail(what, "check.min", "needs check.element: the value it applies to")
-    return check
-
-
-def _rule(where, table, sources, regions, information_only):
-    rule_id = table.get("id")
-    what = f"rule {rule_id}"
-    if not isinstance(rule_id, str) or not KEY_PATTERN.match(rule_id):
-        where.fail(f"rule {rule_id!r}", "id", "must be a lower-case slug such as two-blocks")
-    _no_unknown(where, what, table, RULE_FIELDS)
-    severity = table.get("severity")
-    if severity not in SEVERITIES:
-        where.fail(what, "severity", f"{severity!r} is not one of {', '.join(SEVERITIES)}")
-    if information_only and severity != "information":
-        where.fail(what, "severity", "the pack is information only: use 'information'")
-    source = table.get("source")
-    if source not in sources:
-        where.fail(what, "source", f"{source!r} is not defined under [sources]")
-    rule = {
-        "id": rule_id,
-        "title": _text(where, what, table, "title"),
-        "codes": _codes(where, what, "codes", table.get("codes")),
-        "statement": _text(where, what, table, "statement"),
-        "severity": severity,
-        "source": source,
-        "when": None,
-        "check": _check(where, what, table.get("check"), regions),
+def _rule(rule) -> dict:
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "codes": list(rule.codes),
+        "statement": rule.statement,
+        "severity": rule.severity,
+        "source": rule.source,
+        "when": rule.when.plain() if rule.when is not None else None,
+        "check": rule.check.plain(),
     }
-    if "when" in table:
-        rule["when"] = _condition(where, what, "when", table["when"])
-    return rule
 
 
 def parse_pack(path) -> PackData:
     path = Path(path)
     where = Where(str(path), PackError)
     raw, document = read_toml(path, PackError)
-
-    _no_unknown(where, "[top level]", document, ("pack", "sources", "regions", "rules"))
-    header = document.get("pack")
-    if not isinstance(header, dict):
+    if not isinstance(document.get("pack"), dict):
         where.fail("[pack]", "pack", "the [pack] table is missing")
-    _no_unknown(where, "[pack]", header, PACK_FIELDS)
-    key = _text(where, "[pack]", header, "key")
-    if not KEY_PATTERN.match(key):
-        where.fail("[pack]", "key", "must be a lower-case slug such as medicare-facet-rf")
-    payer_kinds = header.get("payer_kinds", [])
-    if not isinstance(payer_kinds, list) or any(k not in PAYER_KINDS for k in payer_kinds):
-        where.fail("[pack]", "payer_kinds", f"must be a list of: {', '.join(PAYER_KINDS)}")
-    information_only = header.get("information_only", False)
-    if not isinstance(information_only, bool):
-        where.fail("[pack]", "information_only", "must be true or false")
-    states = header.get("states", [])
-    if not isinstance(states, list) or not all(
-        isinstance(v, str) and STATE_PATTERN.match(v) for v in states
-    ):
-        where.fail("[pack]", "states", "must be a list of two-letter state codes")
-    effective_from = _date(where, "[pack]", header, "effective_from")
-    effective_to = _date(where, "[pack]", header, "effective_to")
-    if effective_from and effective_to and effective_to < effective_from:
-        where.fail("[pack]", "effective_to", "is before effective_from")
+    try:
+        pack = PackFile.model_validate(document)
+    except ValidationError as exc:
+        format_validation_error(where, exc, document, _where_in_file)
+    except RecursionError:
+        where.fail("[pack]", "(file)", "is nested too deeply to be a rule pack")
+    _after_validation(where, pack)
 
-    sources = {}
-    for source_key, table in (document.get("sources") or {}).items():
-        what = f"source {source_key}"
-        if not KEY_PATTERN.match(source_key) or not isinstance(table, dict):
-            where.fail(what, "key", "must be a lower-case slug naming a table")
-        _no_unknown(where, what, table, SOURCE_FIELDS)
-        url = _text(where, what, table, "url")
-        if not url.startswith(("https://", "http://")):
-            where.fail(what, "url", "must start with https:// or http://")
-        source = {
-            "key": source_key,
-            "policy": _text(where, what, table, "policy"),
-            "title": _text(where, what, table, "title"),
-            "url": url,
-            "effective_from": _date(where, what, table, "effective_from"),
-            "effective_to": _date(where, what, table, "effective_to"),
-        }
-        if (
-            source["effective_from"]
-            and source["effective_to"]
-            and (source["effective_to"] < source["effective_from"])
-        ):
-            where.fail(what, "effective_to", "is before effective_from")
-        sources[source_key] = source
-    if not sources:
-        where.fail("[sources]", "sources", "no source is defined: every rule cites one")
-
-    regions, region_of = {}, {}
-    for region_key, table in (document.get("regions") or {}).items():
-        what = f"region {region_key}"
-        if not REGION_PATTERN.match(region_key) or not isinstance(table, dict):
-            where.fail(what, "key", "must be lower-case letters, digits and underscores")
-        _no_unknown(where, what, table, REGION_FIELDS)
-        codes = _codes(where, what, "codes", table.get("codes"))
-        for code in codes:
-            if code in region_of:
-                where.fail(what, "codes", f"{code} is already in region {region_of[code]}")
-            region_of[code] = region_key
-        regions[region_key] = {"label": _text(where, what, table, "label"), "codes": codes}
-
-    rules, seen = [], set()
-    for table in document.get("rules") or []:
-        if not isinstance(table, dict):
-            where.fail("[[rules]]", "rules", "each rule must be a table")
-        rule = _rule(where, table, sources, regions, information_only)
-        if rule["id"] in seen:
-            where.fail(f"rule {rule['id']}", "id", "is defined twice")
-        seen.add(rule["id"])
-        rules.append(rule)
-    if not rules:
-        where.fail("[[rules]]", "rules", "no rule is defined")
-
+    header = pack.pack
     return PackData(
         path=str(path),
         checksum=hashlib.sha256(raw).hexdigest(),
-        key=key,
-        version=_text(where, "[pack]", header, "version"),
-        title=_text(where, "[pack]", header, "title"),
-        policy=_text(where, "[pack]", header, "policy"),
-        summary=_text(where, "[pack]", header, "summary", required=False),
-        payer_kinds=list(payer_kinds),
-        effective_from=effective_from,
-        effective_to=effective_to,
-        information_only=information_only,
-        contractor=_text(where, "[pack]", header, "contractor", required=False),
-        jurisdiction=_text(where, "[pack]", header, "jurisdiction", required=False),
-        states=list(states),
-        sources=sources,
-        regions=regions,
-        rules=rules,
+        key=header.key,
+        version=header.version,
+        title=header.title,
+        policy=header.policy,
+        summary=header.summary,
+        payer_kinds=list(header.payer_kinds),
+        effective_from=header.effective_from,
+        effective_to=header.effective_to,
+        information_only=header.information_only,
+        contractor=header.contractor,
+        jurisdiction=header.jurisdiction,
+        states=list(header.states),
+        sources={key: {"key": key} | s.model_dump() for key, s in pack.sources.items()},
+        regions={key: r.model_dump() for key, r in pack.regions.items()},
+        rules=[_rule(rule) for rule in pack.rules],
     )
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
-from rules.checks import PARAMS
 from rules.models import RulePack
 from rules.pack_file import PackError, parse_pack, parse_packs
+from rules.pack_schema import CHECK_KINDS
 from tests.rules.history import PACKS
 
 GOOD = """
@@ -66,7 +66,7 @@ def test_every_shipped_pack_parses_with_only_known_check_kinds():
     }
     for pack in packs:
         for rule in pack.rules:
-            assert rule["check"]["kind"] in PARAMS
+            assert rule["check"]["kind"] in CHECK_KINDS
             assert rule["source"] in pack.sources
     plexus = next(p for p in packs if p.key == "medicare-plexus-neurolysis")
     assert plexus.information_only and {r["severity"] for r in plexus.rules} == {"information"}
@@ -92,7 +92,7 @@ def test_a_good_file_gets_the_defaults_of_its_check_kind(tmp_path):
 def test_an_unknown_check_kind_is_refused_naming_file_rule_and_field(tmp_path):
     message = refused(tmp_path, GOOD.replace('kind = "element_value"', 'kind = "run_python"'))
     assert "rule temperature, field 'check.kind'" in message
-    assert "'run_python' is not a known check kind" in message
+    assert "'run_python' is not a known kind (known: 'element_value', " in message
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_an_unknown_check_kind_is_refused_naming_file_rule_and_field(tmp_path):
         (
             '{ kind = "element_value", element = "x", maximum = 3 }',
             "check.maximum",
-            "is not a parameter of element_value",
+            "is not a known field",
         ),
         (
             '{ kind = "sessions_in_window", codes = ["64635"], max = 2 }',
@@ -135,18 +135,18 @@ def test_an_unknown_check_kind_is_refused_naming_file_rule_and_field(tmp_path):
         ),
         (
             '{ kind = "sessions_in_window", codes = ["646"], months = 12, max = 2 }',
-            "check.codes",
-            "not a five-character",
+            "check.codes[0]",
+            "'646' is not a five-character CPT/HCPCS code",
         ),
         (
             '{ kind = "sessions_in_window", codes = ["64635"], months = 12 }',
             "check.max",
-            "is required by sessions_in_window",
+            "is missing",
         ),
         (
             '{ kind = "interval_since_last", codes = ["64635"], months = 6, match = ["level"] }',
-            "check.match",
-            "must be a list of: region, side, site",
+            "check.match[0]",
+            "'level' is not one of 'region', 'side' or 'site'",
         ),
         (
             '{ kind = "prerequisite_notes", codes = ["64493"], min = 80 }',
@@ -172,7 +172,7 @@ def test_an_unknown_check_kind_is_refused_naming_file_rule_and_field(tmp_path):
         (
             '{ kind = "units_per_session", codes = ["64635"], max = 2, count = "joints" }',
             "check.count",
-            "is not one of units, levels",
+            "'joints' is not one of 'units' or 'levels'",
         ),
         ('"element_value"', "check", "must be a table"),
     ],
@@ -209,7 +209,7 @@ def test_a_malformed_parameter_is_refused_naming_file_rule_and_field(tmp_path, c
             'codes = ["64635"]\nstatement',
             "codes = []\nstatement",
             "rule temperature, field 'codes'",
-            "non-empty",
+            "must not be empty",
         ),
         (
             'statement = "At least 80 C."',
@@ -220,8 +220,8 @@ def test_a_malformed_parameter_is_refused_naming_file_rule_and_field(tmp_path, c
         (
             'payer_kinds = ["medicare"]',
             'payer_kinds = ["medicare", "aliens"]',
-            "[pack], field 'payer_kinds'",
-            "must be a list",
+            "[pack], field 'payer_kinds[1]'",
+            "'aliens' is not one of 'medicare', ",
         ),
         (
             'url = "https://example.test/lcd"',
@@ -304,3 +304,113 @@ def test_packs_a_new_load_leaves_out_are_deactivated_not_deleted(catalog, tmp_pa
     assert "Deactivated (7)" in out.getvalue()
     assert RulePack.objects.filter(active=True).get().key == "test-pack"
     assert RulePack.objects.filter(active=False).count() == 7
+
+
+CHECK = 'check = { kind = "element_value", element = "rf_temperature", min = 80 }'
+
+
+@pytest.mark.parametrize(
+    "old, new, says",
+    [
+        # wrong type
+        (
+            'title = "Hot enough"',
+            "title = 80",
+            "rule temperature, field 'title': must be text",
+        ),
+        (
+            'payer_kinds = ["medicare"]',
+            'payer_kinds = ["medicare"]\neffective_from = "2024-01-01"',
+            "[pack], field 'effective_from': must be a date such as 2021-04-25 "
+            "(no quotes, no time)",
+        ),
+        # unknown field, in a rule and in a check's `where` condition
+        (
+            'source = "lcd"',
+            'source = "lcd"\nnote = "x"',
+            "rule temperature, field 'note': is not a known field",
+        ),
+        (
+            CHECK,
+            'check = { kind = "sessions_in_window", codes = ["64635"], months = 12, max = 2, '
+            'where = { element = "block_purpose", in = ["therapeutic"], colour = "red" } }',
+            "rule temperature, field 'check.where.colour': is not a known field",
+        ),
+        # unknown check kind
+        (
+            CHECK,
+            'check = { kind = "run_python", code = "import os" }',
+            "rule temperature, field 'check.kind': 'run_python' is not a known kind (known: "
+            "'element_value', 'sessions_in_window', 'interval_since_last', "
+            "'prerequisite_notes', 'units_per_session', 'not_covered', 'failed_in_a_row', "
+            "'levels_within', 'line_modifier', 'lifetime_levels', 'covered_diagnosis')",
+        ),
+        # a bad parameter of one kind
+        (
+            CHECK,
+            'check = { kind = "lifetime_levels", codes = ["64635"], max = 51 }',
+            "rule temperature, field 'check.max': must be a whole number between 1 and 50, not 51",
+        ),
+        (
+            CHECK,
+            'check = { kind = "failed_in_a_row", codes = ["64635"], element = "response", '
+            "failed = [], max = 2 }",
+            "rule temperature, field 'check.failed': must not be empty",
+        ),
+        (
+            CHECK,
+            'check = { kind = "covered_diagnosis", icd10 = ["M47.816", "lumbago"] }',
+            "rule temperature, field 'check.icd10[1]': 'lumbago' is not an ICD-10-CM code, "
+            "pattern (M47.81x) or range (M47.811-M47.817)",
+        ),
+        (
+            CHECK,
+            'check = { kind = "prerequisite_notes", codes = ["64493"], only_repeats = true }',
+            "rule temperature, field 'check.only_repeats': needs check.repeat: what makes it "
+            "a repeat",
+        ),
+        (
+            CHECK,
+            'check = { kind = "sessions_in_window", codes = ["64635"], days = 365, max = 2, '
+            'where = [{ element = "block_purpose", in = ["therapeutic"] }, '
+            '{ place_of_service = ["2"] }] }',
+            "rule temperature, field 'check.where[1].place_of_service[0]': '2' is not a "
+            "two-digit POS code",
+        ),
+        # a misspelt field is named, not the field it leaves missing
+        (
+            'statement = "At least 80 C."',
+            'statment = "At least 80 C."',
+            "rule temperature, field 'statment': is not a known field",
+        ),
+    ],
+)
+def test_a_malformed_pack_gets_one_line_naming_file_entry_and_field(tmp_path, old, new, says):
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(PackError) as error:
+        parse_pack(path)
+    assert str(error.value) == f"{path}: {says}"
+
+
+def test_a_check_given_a_list_of_conditions_keeps_them_as_a_list(tmp_path):
+    text = GOOD.replace(
+        CHECK,
+        'check = { kind = "sessions_in_window", codes = ["64635"], days = 365, max = 4, '
+        'where = [{ element = "block_purpose", in = ["therapeutic"] }, '
+        '{ place_of_service = ["22", "24"] }] }',
+    ).replace('source = "lcd"', 'source = "lcd"\nwhen = { place_of_service = ["11"] }')
+    rule = parse_pack(write(tmp_path, text)).rules[0]
+    assert rule["when"] == {"place_of_service": ["11"]}
+    assert rule["check"] == {
+        "kind": "sessions_in_window",
+        "codes": ["64635"],
+        "days": 365,
+        "max": 4,
+        "match": [],
+        "where": [
+            {"element": "block_purpose", "in": ["therapeutic"]},
+            {"place_of_service": ["22", "24"]},
+        ],
+        "what": "session",
+    }
