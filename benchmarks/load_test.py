@@ -182,6 +182,19 @@ def service_date(index, journey) -> str:
     return (datetime.date(2026, 11, 2) - datetime.timedelta(days=journey * 64 + index)).isoformat()
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T.*)?$")
+
+
+def with_dates_before(answers: dict, day: str) -> dict:
+    """The answers with their dates two weeks before the date of service: the form refuses
+    an element date after it (a block, an MRI, the last toxin)."""
+    earlier = (datetime.date.fromisoformat(day) - datetime.timedelta(days=14)).isoformat()
+    return {
+        key: earlier + value[10:] if isinstance(value, str) and ISO_DATE.match(value) else value
+        for key, value in answers.items()
+    }
+
+
 def form_data(token, version, fields, line, patient, day):
     data = {
         "csrfmiddlewaretoken": token,
@@ -271,7 +284,7 @@ async def clinician(client, index, world, stats, ledger, stop_at, think_spec, st
             continue
         token = CSRF.search(edit.text).group(1)
         await pause(think.read())
-        full = dict(world["answers"][line["code"]])
+        full = with_dates_before(world["answers"][line["code"]], day)
         keys = list(full)
         version = 1
         typed = 0
