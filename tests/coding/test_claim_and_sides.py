@@ -4,7 +4,9 @@ hand-built dicts in, exact lines, claims and answers out (no database)."""
 import datetime
 
 from coding.claim import Claim, Line, build
+from coding.problems import ERROR, NOTICE, WARNING, CodingProblem, blocking, warnings
 from coding.sides import SIDE_NAMES, documented_side, side_answer_for, sides_of
+from coding.sites import match, sides_named
 
 DAY = datetime.date(2025, 6, 30)
 
@@ -113,7 +115,11 @@ def test_side_answer_for_each_combination():
     assert answer("right", "right") == "right"
     assert answer("left", "right") == "bilateral"
     assert answer("bilateral") == "bilateral"
-    assert answer("left", "bilateral") == "bilateral"
+    for other in ("left", "right", "midline"):
+        assert answer(other, "bilateral") == "bilateral"
+        assert answer("bilateral", other, "bilateral") == "bilateral"
+    assert answer("midline", "bilateral", "left") == "bilateral"
+    assert answer("midline", "bilateral", "right") == "bilateral"
     assert answer("right", "") == "right"
     assert answer("midline") == "midline"
     assert answer("left", "right", "midline") == "bilateral"
@@ -135,3 +141,42 @@ def test_side_names():
         "bilateral": "both sides",
         "midline": "midline",
     }
+
+
+def test_a_problem_defaults_to_an_error_of_the_claim():
+    problem = CodingProblem("m", "f")
+    assert (problem.line, problem.field, problem.severity, problem.rule, problem.source) == (
+        None,
+        "",
+        "error",
+        "",
+        "",
+    )
+    assert (ERROR, WARNING, NOTICE) == ("error", "warning", "notice")
+
+
+def test_a_problems_key_is_its_rule_line_and_message():
+    # sha256("daily-units|0|64620 is billed 6 units.")[:16], computed outside the code.
+    problem = CodingProblem("64620 is billed 6 units.", "Fix.", 0, "units", WARNING, "daily-units")
+    assert problem.key == "be87e2d8ac26b88d"
+    assert CodingProblem("The note has no code.", "other fix", rule="no-code").key == (
+        "7bb90f6ad6649b07"
+    )
+
+
+def test_blocking_and_warnings_pick_by_severity():
+    error = CodingProblem("a", "f", severity=ERROR)
+    warning = CodingProblem("b", "f", severity=WARNING)
+    notice = CodingProblem("c", "f", severity=NOTICE)
+    assert blocking([warning, error, notice, error]) == [error, error]
+    assert warnings([warning, error, notice, warning]) == [warning, warning]
+    assert blocking([]) == warnings([]) == []
+
+
+def test_a_site_typed_without_spaces_or_with_a_dash_matches_by_its_letters():
+    choices = ["First web space", "Second web space"]
+    assert match("firstweb", choices) == "First web space"
+    assert match("first-web", choices) == "First web space"
+    assert match("web", choices) is None
+    assert sides_named(None) == set()
+    assert sides_named("Left and right knee") == {"left", "right"}

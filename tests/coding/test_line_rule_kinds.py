@@ -13,6 +13,7 @@ from coding.line_rules import (
     units,
 )
 from coding.problems import CodingProblem
+from coding.scrub import scrub
 
 CODES = {
     "A1": {  # one side per line, modifiers LT/RT/59/XS/GA/GZ
@@ -546,4 +547,20 @@ def test_site_side():
             "site",
             "site-side",
         )
+    ]
+
+
+def test_scrub_goes_on_after_an_unknown_code_and_judges_the_claim_without_it():
+    made = Claim(
+        lines=(
+            Line("Z9", 1, side="right", index=0),
+            Line("A1", 0, ("LT",), side="left", index=1),
+        ),
+        codes=CODES,
+        rules=RULES,
+        answers={"procedure_side": {"value": "left"}},
+    )
+    assert scrub(made) == [
+        P("Z9 is not in this note's catalog.", "Remove the line.", "code", "unknown-code"),
+        P("A1: units must be at least 1.", "Enter 1 or more.", "units", "units", line=1),
     ]
