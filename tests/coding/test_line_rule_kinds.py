@@ -564,3 +564,81 @@ def test_scrub_goes_on_after_an_unknown_code_and_judges_the_claim_without_it():
         P("Z9 is not in this note's catalog.", "Remove the line.", "code", "unknown-code"),
         P("A1: units must be at least 1.", "Enter 1 or more.", "units", "units", line=1),
     ]
+
+
+def test_one_side_modifier_on_a_bilateral_line_is_named_alone():
+    assert run(laterality, code="B2", side="bilateral", modifiers=("LT",)) == [
+        P(
+            "B2 is bilateral but has no modifier 50.",
+            "Add modifier 50 (one line, one unit per level, for both sides).",
+            "modifiers",
+            "side-modifiers",
+        ),
+        P(
+            "B2: the side is bilateral but the modifier says LT.",
+            "Use modifier 50 for both sides.",
+            "modifiers",
+            "side-modifiers",
+        ),
+    ]
+
+
+def test_every_modifier_is_judged_after_an_unknown_one():
+    assert run(modifiers, code="A1", modifiers=("ZZ", "JW")) == [
+        P(
+            "Modifier ZZ is not one we know for A1.",
+            "Check it with the payer; modifiers for A1: LT, RT, 59, XS, GA, GZ.",
+            "modifiers",
+            "modifier",
+            "warning",
+        ),
+        refused("JW", "drug wasted", "Put JW on the drug line."),
+    ]
+
+
+def test_every_site_is_judged_after_a_matching_one():
+    assert run(site_levels, code="B2", units=2, site="L4-L5, T7-T8") == [
+        P(
+            "T7-T8 is a thoracic level: B2 covers the lumbar or sacral.",
+            "Check the level; B2 covers L3-L4 to L5-S1.",
+            "site",
+            "site-region",
+        )
+    ]
+
+
+def test_strict_sites_with_one_choice_or_none():
+    one = {"laterality": "none", "site_choices": ["L4-L5"], "billing": CODES["C5"]["billing"]}
+    made = Claim(lines=(Line("E6", site="L2-L3", index=0),), codes={"E6": one}, rules={})
+    assert site_levels(made, made.lines[0]) == [
+        P(
+            "L2-L3 is a lumbar level: E6 covers the cervical.",
+            "Check the level; E6 covers L4-L5 to L4-L5.",
+            "site",
+            "site-region",
+        )
+    ]
+    none = {**one, "site_choices": []}
+    made = Claim(lines=(Line("E6", site="L2-L3", index=0),), codes={"E6": none}, rules={})
+    assert site_levels(made, made.lines[0]) == [
+        P(
+            "“L2-L3” is not a site E6 covers (cervical).",
+            "Name it as one of: .",
+            "site",
+            "site-region",
+            "warning",
+        )
+    ]
+
+
+def test_a_technique_without_a_name_is_shown_by_its_key():
+    codes = {"E6": {"techniques": ["laser", "cryo"]}}
+    made = Claim(lines=(Line("E6", technique="chemical", index=0),), codes=codes, rules={})
+    assert technique(made, made.lines[0]) == [
+        P(
+            "E6 does not cover chemical neurolysis.",
+            "E6 covers only: laser, cryoneurolysis. Choose the code that describes what was done.",
+            "technique",
+            "technique",
+        )
+    ]
