@@ -521,3 +521,69 @@ def test_cpt_year():
     assert cpt_year(claim(("P1",), day=datetime.date(2025, 12, 31), year=2025)) == []
     assert cpt_year(claim(("P1",), day=None, year=2025)) == []
     assert cpt_year(claim(("P1",), day=day, year=None)) == []
+
+
+TWICE = "Bill each site once: remove it from one line."
+
+
+def test_more_sites_billed_twice():
+    # A bilateral line bills the left side too; a line without billing facts is passed by.
+    assert sites_billed_twice(
+        claim(
+            ("N5", 1, "left", "L4-L5"), ("P1", 1, "bilateral", "L4-L5"), ("A2", 1, "left", "L4-L5")
+        )
+    ) == [
+        P(
+            "L4-L5 left billed twice: P1 (line 2) and A2 (line 3).",
+            TWICE,
+            2,
+            "site",
+            "site-twice",
+            source="facet-code-structure",
+        )
+    ]
+    assert sites_billed_twice(
+        claim(
+            ("A2", 2, "left", "L4-L5, L5-S1, L4-L5, L5-S1"),
+            ("P1", 1, "left", "L3-L4"),
+            ("A2", 1, "left", "L3-L4"),
+        )
+    ) == [
+        P(
+            "A2 names L4-L5 left, L5-S1 left twice.",
+            "Name each site once.",
+            0,
+            "site",
+            "site-twice",
+        ),
+        P(
+            "L3-L4 left billed twice: P1 (line 2) and A2 (line 3).",
+            TWICE,
+            2,
+            "site",
+            "site-twice",
+            source="facet-code-structure",
+        ),
+    ]
+
+
+def test_addon_on_the_left_of_a_right_primary():
+    assert primary_and_addon_same_level(
+        claim(("P1", 1, "right", "L4-L5"), ("A2", 1, "left", "L4-L5"))
+    ) == [
+        P(
+            "A2 (left) bills the level P1 (right) already bills: both sides of one level are "
+            "one joint level with modifier 50, not an additional joint.",
+            "Report that level on one P1 line with modifier 50 and remove it from A2.",
+            1,
+            "site",
+            "addon-same-level",
+            source="facet-code-structure",
+        )
+    ]
+
+
+def test_zero_units_count_nothing_in_a_cap_and_later_sites_are_all_named():
+    assert caps(claim(("P1",), ("A2", 3), ("A3", 0))) == []
+    moved = claim(("P1", 1, "left", "L4-L5"), ("P1", 1, "right", "L5-S1, L3-L4"))
+    assert daily_units(moved)[0].fix == "Keep L4-L5 on P1 and move L5-S1, L3-L4: fix it."
