@@ -40,12 +40,6 @@ def test_add_months_keeps_the_day_or_ends_the_shorter_month(day, months, expecte
     assert add_months(day, months) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/checks.py on main clamps a 30th or 31st only to the 28th when the month "
-    "has no such day (31 March + 1 month gives 28 April, 31 January 2028 + 1 month "
-    "28 February); found by issue 20, left to issue 15, which rewrites the module",
-)
 @pytest.mark.parametrize(
     ("day", "months", "expected"),
     [
@@ -60,12 +54,99 @@ def test_add_months_ends_a_shorter_month_on_its_last_day(day, months, expected):
     assert add_months(day, months) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="the same add_months bug, as a clinician meets it")
 def test_an_injection_on_30_april_is_outside_the_6_months_up_to_31_october():
     earlier = [morton(D(2026, 4, 30)), morton(D(2026, 6, 1)), morton(D(2026, 8, 3))]
     rule = "three-per-site-in-6-months"
     outcome = judge("medicare-morton-neuroma", rule, morton(D(2026, 10, 31)), earlier)
     assert outcome.status == MET
+
+
+# Every month end of a common year (2027) and a leap year (2028), one month on and one
+# month back, written out by hand: the day is kept when the month has it, else the month's
+# last day.
+MONTH_ENDS = [
+    (D(2027, 1, 31), D(2027, 2, 28), D(2026, 12, 31)),
+    (D(2027, 2, 28), D(2027, 3, 28), D(2027, 1, 28)),
+    (D(2027, 3, 31), D(2027, 4, 30), D(2027, 2, 28)),
+    (D(2027, 4, 30), D(2027, 5, 30), D(2027, 3, 30)),
+    (D(2027, 5, 31), D(2027, 6, 30), D(2027, 4, 30)),
+    (D(2027, 6, 30), D(2027, 7, 30), D(2027, 5, 30)),
+    (D(2027, 7, 31), D(2027, 8, 31), D(2027, 6, 30)),
+    (D(2027, 8, 31), D(2027, 9, 30), D(2027, 7, 31)),
+    (D(2027, 9, 30), D(2027, 10, 30), D(2027, 8, 30)),
+    (D(2027, 10, 31), D(2027, 11, 30), D(2027, 9, 30)),
+    (D(2027, 11, 30), D(2027, 12, 30), D(2027, 10, 30)),
+    (D(2027, 12, 31), D(2028, 1, 31), D(2027, 11, 30)),
+    (D(2028, 1, 31), D(2028, 2, 29), D(2027, 12, 31)),
+    (D(2028, 2, 29), D(2028, 3, 29), D(2028, 1, 29)),
+    (D(2028, 3, 31), D(2028, 4, 30), D(2028, 2, 29)),
+    (D(2028, 3, 30), D(2028, 4, 30), D(2028, 2, 29)),
+    (D(2028, 3, 29), D(2028, 4, 29), D(2028, 2, 29)),
+    (D(2028, 3, 28), D(2028, 4, 28), D(2028, 2, 28)),
+]
+
+
+@pytest.mark.parametrize(("day", "next_month", "previous_month"), MONTH_ENDS)
+def test_add_months_at_every_month_end(day, next_month, previous_month):
+    assert (add_months(day, 1), add_months(day, -1)) == (next_month, previous_month)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (D(2028, 2, 29), 12, D(2029, 2, 28)),
+        (D(2028, 2, 29), 48, D(2032, 2, 29)),
+        (D(2028, 2, 29), -12, D(2027, 2, 28)),
+        (D(2027, 2, 28), 12, D(2028, 2, 28)),
+        (D(2027, 2, 28), -12, D(2026, 2, 28)),
+        (D(2027, 8, 31), 6, D(2028, 2, 29)),
+        (D(2027, 8, 31), -6, D(2027, 2, 28)),
+        (D(2026, 10, 31), -6, D(2026, 4, 30)),
+        (D(2026, 11, 2), 0, D(2026, 11, 2)),
+        (D(2026, 11, 30), 0, D(2026, 11, 30)),
+        (D(2026, 12, 31), 14, D(2028, 2, 29)),
+        (D(2026, 1, 31), -13, D(2024, 12, 31)),
+    ],
+)
+def test_add_months_across_years_and_leap_days(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "months"),
+    [
+        # A month-end anniversary is the last day of the shorter month (as add_months).
+        (D(2026, 1, 31), D(2026, 2, 27), 0),
+        (D(2026, 1, 31), D(2026, 2, 28), 1),
+        (D(2028, 1, 31), D(2028, 2, 28), 0),
+        (D(2028, 1, 31), D(2028, 2, 29), 1),
+        (D(2026, 3, 31), D(2026, 4, 29), 0),
+        (D(2026, 3, 31), D(2026, 4, 30), 1),
+        (D(2026, 4, 30), D(2026, 10, 31), 6),
+        (D(2026, 4, 30), D(2026, 10, 29), 5),
+        (D(2026, 4, 30), D(2026, 10, 30), 6),
+        (D(2028, 2, 29), D(2029, 2, 28), 12),
+        (D(2028, 2, 29), D(2029, 2, 27), 11),
+        (D(2027, 2, 28), D(2028, 2, 28), 12),
+        (D(2027, 2, 28), D(2028, 2, 27), 11),
+        (D(2027, 2, 28), D(2028, 2, 29), 12),
+        (D(2026, 12, 31), D(2027, 1, 30), 0),
+        (D(2026, 12, 31), D(2027, 1, 31), 1),
+        (D(2026, 8, 31), D(2027, 2, 28), 6),
+        # The same day: no month.
+        (D(2028, 2, 29), D(2028, 2, 29), 0),
+        (D(2026, 10, 31), D(2026, 10, 31), 0),
+    ],
+)
+def test_months_between_agrees_with_add_months_at_month_ends(earlier, later, months):
+    assert months_between(earlier, later) == months
+
+
+def test_a_months_anniversary_is_on_or_before_the_later_day_and_the_next_is_after():
+    for earlier, *_ in MONTH_ENDS:
+        for later in (D(2028, 2, 28), D(2028, 2, 29), D(2028, 4, 30), D(2029, 1, 31)):
+            n = months_between(earlier, later)
+            assert add_months(earlier, n) <= later < add_months(earlier, n + 1), (earlier, later)
 
 
 @pytest.mark.parametrize(
