@@ -259,3 +259,23 @@ def test_signing_writes_format_2_and_a_note_keeps_the_format_it_was_signed_in():
 def test_an_unknown_format_is_refused_by_name():
     with pytest.raises(ValueError, match="^unknown canonical format 'neurolysis-note/3'$"):
         note_document(Note(), "neurolysis-note/3")
+
+
+def test_a_note_object_without_a_signature_format_is_a_draft_in_todays_format():
+    draft = Note()
+    del draft.signature_format
+    assert note_format(draft) == FORMAT_2
+    assert note_document(draft)["format"] == FORMAT_2
+
+
+def test_each_format_orders_keys_its_own_way_where_rfc_8785_differs_from_python():
+    # RFC 8785 orders keys by UTF-16 code units (U+1F600 is D83D DE00, before U+E000);
+    # format 1 by code points, as Python's json does.
+    keys = {"\ue000": 1, "\U0001f600": 2}
+    assert encode({"format": FORMAT_1, **keys}) == (
+        '{"format":"neurolysis-note/1","\ue000":1,"\U0001f600":2}'.encode()
+    )
+    assert encode({"format": FORMAT_2, **keys}) == (
+        '{"format":"neurolysis-note/2","\U0001f600":2,"\ue000":1}'.encode()
+    )
+    assert encode(keys) == '{"\U0001f600":2,"\ue000":1}'.encode()

@@ -17,7 +17,7 @@ from rules.checks import (
     leaves_window,
     months_between,
 )
-from rules.engine import NO_PAYER, evaluate, in_force, run_rule
+from rules.engine import NO_PAYER, eligibility, evaluate, in_force, run_rule
 from tests.rules.history import facts, judge, line, morton
 
 D = datetime.date
@@ -275,3 +275,43 @@ def test_a_documentation_rule_is_to_document_when_planning_and_judged_once_done(
 def test_a_note_without_payer_is_not_judged_claim_ready():
     evaluation = evaluate(PLANNED, [], [_pack("p", [TEMPERATURE])])
     assert (evaluation.payer, evaluation.state) == ("", NO_PAYER)
+
+
+# --- the eligibility sentence: every line, every reason, the payer kept ------------------
+
+TWO_LINES = facts(
+    D(2026, 11, 2), line("64635", "left", "L4-L5"), line("64636", "left", "L5-S1"), place="22"
+)
+TWO_EARLIER = [
+    facts(D(2026, 1, 10), line("64635", "left", "L4-L5")),
+    facts(D(2026, 6, 1), line("64635", "left", "L4-L5")),
+]
+
+
+def test_a_window_rule_names_both_lines_and_the_later_date_for_the_same_payer():
+    result = eligibility(TWO_LINES, TWO_EARLIER, [_pack("p", [TWO_A_YEAR])], payer="Medicare")
+    assert (result.eligible, result.date) == (False, D(2027, 1, 10))
+    assert (result.evaluation.payer, result.later.payer) == ("Medicare", "Medicare")
+    assert result.later.claim_ready is True
+    assert result.sentence() == (
+        "Not eligible for 64635 L4-L5 left, 64636 L5-S1 left on 11/02/2026: "
+        "3 RF sessions in 12 months. It would be eligible from 01/10/2027"
+    )
+
+
+def test_two_reasons_one_no_date_can_cure_are_both_named_and_no_date_is_given():
+    pack = _pack("p", [TWO_A_YEAR, NOT_COVERED])
+    result = eligibility(TWO_LINES, TWO_EARLIER, [pack])
+    assert (result.eligible, result.date, result.later) == (False, None, None)
+    assert result.evaluation.payer == ""
+    assert result.sentence() == (
+        "Not eligible for 64635 L4-L5 left, 64636 L5-S1 left on 11/02/2026: "
+        "3 RF sessions in 12 months; not covered. No later date makes it eligible"
+    )
+
+
+def test_eligible_with_nothing_met_to_cite_says_so_and_no_more():
+    result = eligibility(PLANNED, [], [_pack("p", [TEMPERATURE])], payer="Medicare")
+    assert (result.eligible, result.date, result.support) == (True, D(2026, 11, 2), [])
+    assert [r.status for r in result.to_document] == [TO_DOCUMENT]
+    assert result.sentence() == "Eligible for 64635 L4-L5 left on 11/02/2026"
