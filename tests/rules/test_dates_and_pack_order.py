@@ -16,6 +16,8 @@ from rules.checks import (
     add_months,
     leaves_window,
     months_between,
+    window_start,
+    window_text,
 )
 from rules.engine import NO_PAYER, eligibility, evaluate, in_force, run_rule
 from tests.rules.history import facts, judge, line, morton
@@ -315,3 +317,14 @@ def test_eligible_with_nothing_met_to_cite_says_so_and_no_more():
     assert (result.eligible, result.date, result.support) == (True, D(2026, 11, 2), [])
     assert [r.status for r in result.to_document] == [TO_DOCUMENT]
     assert result.sentence() == "Eligible for 64635 L4-L5 left on 11/02/2026"
+
+
+def test_a_window_is_named_in_the_singular_for_one_month_or_one_day():
+    texts = [window_text(p) for p in ({"months": 1}, {"months": 6}, {"days": 1}, {"days": 14})]
+    assert texts == ["1 month", "6 months", "1 day", "14 days"]
+
+
+def test_a_days_window_starts_that_many_days_before_the_date_of_service():
+    assert window_start(D(2026, 11, 2), {"days": 14}) == D(2026, 10, 19)
+    assert window_start(D(2028, 3, 1), {"days": 1}) == D(2028, 2, 29)
+    assert window_start(D(2026, 10, 31), {"months": 6}) == D(2026, 4, 30)
