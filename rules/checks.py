@@ -7,10 +7,13 @@ notes (`Context.history`) and the rule's parameters, and returns an `Outcome`. N
 reads the database.
 
 Windows are counted back from the note's date of service: "within 12 months" means after
-the same calendar day 12 months earlier, so a session on that anniversary is outside. A
-line that names no side or level is taken to be at any side or level.
+the same calendar day 12 months earlier, so a session on that anniversary is outside.
+Month-end anniversaries clamp to the last day of the month: 6 months before 31 October is
+30 April, and 31 January to 28 February is one whole month. A line that names no side or
+level is taken to be at any side or level.
 """
 
+import calendar
 import dataclasses
 import datetime
 from collections.abc import Mapping
@@ -57,20 +60,19 @@ WINDOW_KINDS = frozenset({"sessions_in_window", "interval_since_last"})
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier); a day the month lacks becomes its last day
+    (31 March + 1 month is 30 April; 31 January 2028 + 1 month is 29 February 2028)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        if day.day <= candidate:
-            try:
-                return datetime.date(year, month, min(day.day, candidate))
-            except ValueError:
-                continue
-    return datetime.date(year, month, 28)  # pragma: no cover - the loop always returns
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def months_between(earlier: datetime.date, later: datetime.date) -> int:
+    """Whole months from `earlier` to `later`: the most months whose anniversary, by
+    `add_months` (a month-end anniversary is the last day of a shorter month), is on or
+    before `later`. 31 January to 28 February 2026 is one month."""
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - (1 if later.day < earlier.day else 0)
+    return months - (1 if add_months(earlier, months) > later else 0)
 
 
 def window_start(day: datetime.date, params) -> datetime.date:

@@ -15,12 +15,33 @@ from pathlib import Path
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FORMAT_1 = GOLDEN / "note-format-1.json"
 FORMAT_1_SHA256 = GOLDEN / "note-format-1.json.sha256"
+FORMAT_2 = GOLDEN / "note-format-2.json"
+FORMAT_2_SHA256 = GOLDEN / "note-format-2.json.sha256"
 GOLDEN_ID = 4242
 
 CATALOG_VERSION = "2026.1-golden"
 DATE_OF_SERVICE = datetime.date(2026, 11, 2)
 PLACE_OF_SERVICE = "22"
 LINES = [{"code": "64681", "units": 1, "modifiers": [], "side": "", "site": ""}]
+# Format 2 signs each line's technique; two lines, so a line's order and units show.
+LINES_FORMAT_2 = [
+    {
+        "code": "64632",
+        "units": 1,
+        "modifiers": ["LT"],
+        "side": "left",
+        "site": "web space 3",
+        "technique": "chemical",
+    },
+    {
+        "code": "64681",
+        "units": 2,
+        "modifiers": [],
+        "side": "",
+        "site": "",
+        "technique": "chemical",
+    },
+]
 # 10:04:05 in New York is 15:04:05 UTC: the signed time is always written in UTC.
 SIGNED_AT = datetime.datetime(
     2026, 11, 2, 10, 4, 5, tzinfo=datetime.timezone(-datetime.timedelta(hours=5))

@@ -7,8 +7,20 @@ notes must keep verifying (docs/canonical-json.md).
 
 import datetime
 import hashlib
+import json
 
-from checklists.canonical import FORMAT_1, canonical_bytes, content_hash, encode, note_document
+import pytest
+
+from checklists.canonical import (
+    FORMAT,
+    FORMAT_1,
+    FORMAT_2,
+    canonical_bytes,
+    content_hash,
+    encode,
+    note_document,
+    note_format,
+)
 from tests.checklists import golden_note
 
 
@@ -30,7 +42,7 @@ class Patient:
 
 
 class Line:
-    def __init__(self, code, units, modifiers, side, site):
+    def __init__(self, code, units, modifiers, side, site, technique=""):
         self.code, self.units, self.modifiers, self.side, self.site = (
             code,
             units,
@@ -38,6 +50,7 @@ class Line:
             side,
             site,
         )
+        self.technique = technique
 
 
 class Lines:
@@ -183,3 +196,86 @@ def test_encoding_sorts_keys_at_every_level_without_white_space_and_keeps_utf_8(
     assert (
         encode(document) == '{"B":1.5,"a":[2,{"c":true,"d":null}],"b":"é \\"q\\" \\\\"}'.encode()
     )
+
+
+def _format_2_note(**changes):
+    return Note(signature_format=FORMAT_2, lines=Lines(golden_note.LINES_FORMAT_2), **changes)
+
+
+def test_format_2_signed_bytes_are_its_golden_file():
+    assert canonical_bytes(_format_2_note()) == golden_note.FORMAT_2.read_bytes()
+
+
+def test_format_2_signature_hash_is_its_golden_sha256():
+    golden_hash = golden_note.FORMAT_2_SHA256.read_text().split()[0]
+    assert hashlib.sha256(golden_note.FORMAT_2.read_bytes()).hexdigest() == golden_hash
+    assert content_hash(_format_2_note()) == golden_hash
+    assert golden_hash == "02e1a77f482d6f2f6666408016b9800dd3303e78138ec468496fe091a34c239c"
+
+
+def test_format_2_golden_file_reads_as_documented():
+    # RFC 8785: keys sorted, no white space, UTF-8 kept, each line with its technique.
+    golden = golden_note.FORMAT_2.read_text(encoding="utf-8")
+    assert golden.startswith('{"catalog_version":"2026.1-golden","clinician":{"name":')
+    assert '"format":"neurolysis-note/2"' in golden and FORMAT_2 == "neurolysis-note/2"
+    assert (
+        '"lines":[{"code":"64632","modifiers":["LT"],"side":"left","site":"web space 3",'
+        '"technique":"chemical","units":1},{"code":"64681","modifiers":[],"side":"",'
+        '"site":"","technique":"chemical","units":2}]'
+    ) in golden
+    assert '"not_applicable_reason":"Iodinated contrast allergy"' in golden
+    assert '"signed_at":"2026-11-02T15:04:05+00:00"' in golden
+    assert '"value":"None; patient \\"comfortable\\", no ödema"' in golden
+    assert "\n" not in golden and ": " not in golden
+
+
+def test_format_2_differs_from_format_1_only_in_its_name_and_the_line_techniques():
+    one = json.loads(golden_note.FORMAT_1.read_bytes())
+    two = json.loads(golden_note.FORMAT_2.read_bytes())
+    assert [line.pop("technique") for line in two["lines"]] == ["chemical", "chemical"]
+    assert {key for key in one if one[key] != two[key]} == {"format", "lines"}
+    assert two["format"] == "neurolysis-note/2"
+
+
+def test_format_1_lines_carry_no_technique_even_when_the_line_has_one():
+    note = Note(lines=Lines(golden_note.LINES_FORMAT_2))
+    assert note_document(note)["lines"][1] == {
+        "code": "64681",
+        "units": 2,
+        "modifiers": [],
+        "side": "",
+        "site": "",
+    }
+
+
+def test_signing_writes_format_2_and_a_note_keeps_the_format_it_was_signed_in():
+    assert FORMAT == FORMAT_2
+    assert note_format(Note(signature_format="")) == FORMAT_2
+    assert note_format(Note(signature_format=FORMAT_1)) == FORMAT_1
+    assert note_document(Note(signature_format=""))["format"] == FORMAT_2
+    assert note_document(Note(), FORMAT_2)["format"] == FORMAT_2
+
+
+def test_an_unknown_format_is_refused_by_name():
+    with pytest.raises(ValueError, match="^unknown canonical format 'neurolysis-note/3'$"):
+        note_document(Note(), "neurolysis-note/3")
+
+
+def test_a_note_object_without_a_signature_format_is_a_draft_in_todays_format():
+    draft = Note()
+    del draft.signature_format
+    assert note_format(draft) == FORMAT_2
+    assert note_document(draft)["format"] == FORMAT_2
+
+
+def test_each_format_orders_keys_its_own_way_where_rfc_8785_differs_from_python():
+    # RFC 8785 orders keys by UTF-16 code units (U+1F600 is D83D DE00, before U+E000);
+    # format 1 by code points, as Python's json does.
+    keys = {"\ue000": 1, "\U0001f600": 2}
+    assert encode({"format": FORMAT_1, **keys}) == (
+        '{"format":"neurolysis-note/1","\ue000":1,"\U0001f600":2}'.encode()
+    )
+    assert encode({"format": FORMAT_2, **keys}) == (
+        '{"format":"neurolysis-note/2","\U0001f600":2,"\ue000":1}'.encode()
+    )
+    assert encode(keys) == '{"\U0001f600":2,"\ue000":1}'.encode()
