@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from .access import readable_notes
 from .copy_forward import copy_answers
 from .models import Favourite, Note
+from .services import line_dicts
 
 
 @dataclass
@@ -16,20 +17,6 @@ class Start:
     audit: dict = field(default_factory=dict)
 
 
-def _lines_of(note) -> list[dict]:
-    return [
-        {
-            "code": line.code,
-            "units": line.units,
-            "modifiers": list(line.modifiers),
-            "side": line.side,
-            "site": line.site,
-            "technique": line.technique,
-        }
-        for line in note.lines.all()
-    ]
-
-
 def from_note(note) -> Start:
     """A start from the same patient's earlier note (the caller checked the patient)."""
     answers = copy_answers(
@@ -37,7 +24,7 @@ def from_note(note) -> Start:
     )
     where = f"Copied from note {note.pk} of {note.date_of_service:%m/%d/%Y}"
     return Start(
-        lines=_lines_of(note),
+        lines=line_dicts(note),
         answers=answers,
         copied=dict.fromkeys(answers, where),
         audit={"copied_from_note": note.pk},
@@ -118,7 +105,7 @@ def save_favourite(note, *, name, clinician) -> Favourite:
             "site": "",
             "technique": line["technique"],
         }
-        for line in _lines_of(note)
+        for line in line_dicts(note)
     ]
     answers = copy_answers(
         note.definitions.get("elements", []), note.answers or {}, same_patient=False
