@@ -700,9 +700,11 @@ async def drive(options, base, world, ledger, roots):
         # Warm every worker thread up (imports, templates, fonts): unmeasured journeys.
         warmers = clinicians[: options.workers * options.threads]
         warm_until = time.monotonic() + (1 if options.smoke else 8)
+        # Indexes from 32 on: their dates of service (service_date) and patients differ from
+        # the measured journeys', so no warm-up note bills the same patient on the same day.
         await asyncio.gather(
             *(
-                clinician(c, i, world, Stats(), ledger, warm_until, "0")
+                clinician(c, 32 + i, world, Stats(), ledger, warm_until, "0")
                 for i, c in enumerate(warmers)
             )
         )
