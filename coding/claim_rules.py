@@ -21,7 +21,7 @@ GUIDANCE_WORDS = {
 
 
 def _on(line, message, fix, field, rule, severity=ERROR, source=""):
-    return CodingProblem(message, fix, line.index if line else None, field, severity, rule, source)
+    return CodingProblem(message, fix, line.index, field, severity, rule, source)
 
 
 def _first_own(lines):

@@ -1,5 +1,7 @@
 """Run every rule over a claim: the one entry point the panel, signing and tests use."""
 
+import dataclasses
+
 from . import claim_rules, line_rules
 from .claim import Claim
 from .problems import ERROR, CodingProblem
@@ -34,13 +36,9 @@ def scrub(claim: Claim) -> list[CodingProblem]:
             continue
         for check in line_rules.CHECKS:
             problems += check(claim, line)
-    known = Claim(
+    known = dataclasses.replace(
+        claim,
         lines=tuple(line for line in claim.lines if line.code in claim.codes or not line.own),
-        codes=claim.codes,
-        rules=claim.rules,
-        answers=claim.answers,
-        date_of_service=claim.date_of_service,
-        cpt_year=claim.cpt_year,
     )
     for check in claim_rules.CHECKS:
         problems += check(known)
