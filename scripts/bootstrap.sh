@@ -9,8 +9,12 @@ VENV=.venv
 _requirements=$1
 shift
 
+# A package counts as present when dpkg has it, or when a command of its name is already on
+# PATH: Node.js from NodeSource, say, brings its own npm, and Debian's npm package conflicts
+# with it ("held broken packages").
 _missing_debs=()
 for _pkg in "$@"; do
+  command -v "$_pkg" >/dev/null 2>&1 && continue
   dpkg-query -W -f='${Status}' "$_pkg" 2>/dev/null | grep -q "install ok installed" || _missing_debs+=("$_pkg")
 done
 if [ ${#_missing_debs[@]} -gt 0 ]; then
