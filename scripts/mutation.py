@@ -74,12 +74,9 @@ LINKED = ["pyproject.toml", "manage.py", "tests"]
 KILLED = {"killed", "timeout", "caught by type check"}
 
 
-def work_dir(module: str) -> Path:
-    return WORK / module.removesuffix(".py").replace("/", "-")
-
-
-def prepare(module: str, *, reuse: bool) -> Path:
-    folder = work_dir(module)
+def prepare(*, reuse: bool) -> Path:
+    """The run's folder: symbolic links to the project, mutmut's mutants/ copy inside."""
+    folder = WORK / "run"
     if folder.exists() and not reuse:
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -91,19 +88,31 @@ def prepare(module: str, *, reuse: bool) -> Path:
     return folder
 
 
-def run_one(module: str, tests: list[str], jobs: int) -> None:
-    """In the module's folder (the current directory): mutate `module`, run `tests`."""
+def run_all(modules: list[str], tests: list[str], jobs: int) -> None:
+    """In the run's folder (the current directory): mutate `modules`, run `tests`."""
+    import mutation_session
     from mutmut import __main__ as mutmut_main
     from mutmut.configuration import config
 
     cfg = config()
-    cfg.only_mutate = [module]
+    cfg.only_mutate = list(modules)
     cfg.pytest_add_cli_args_test_selection = list(tests)
     # Plugins are not discovered per run (PYTEST_DISABLE_PLUGIN_AUTOLOAD, set by main):
-    # scanning the installed packages' entry points costs 0.1 s a mutant. The one plugin
-    # the fast tests need is named instead.
+    # scanning the installed packages' entry points costs 0.1 s a pytest run. The one
+    # plugin the fast tests need is named instead.
     cfg.pytest_add_cli_args = [*cfg.pytest_add_cli_args, "-p", "pytest_django.plugin"]
-    mutmut_main._run([], jobs)
+    # mutmut copies tests/ whole, following the symbolic link to tests/fhir_js/node_modules
+    # (260 MB); the Python tests are enough.
+    cfg.also_copy = [path for path in cfg.also_copy if path != Path("tests")]
+    shutil.copytree(
+        "tests", "mutants/tests", ignore=shutil.ignore_patterns("node_modules"), dirs_exist_ok=True
+    )
+    # Each mutant runs in a fork of one small, collected pytest session (mutation_session.py).
+    mutation_session.install(mutmut_main, modules)
+    try:
+        mutmut_main._run([], jobs)
+    finally:
+        mutation_session.save_results()
 
 
 def results(module: str) -> dict:
@@ -116,6 +125,8 @@ def results(module: str) -> dict:
     statuses = {key: status_by_exit_code[code] for key, code in data.exit_code_by_key.items()}
     killed = sum(1 for s in statuses.values() if s in KILLED)
     return {
+        # Time the module's mutants took, added up over the parallel jobs.
+        "seconds": sum(data.durations_by_key.values()),
         "module": module,
         "mutants": len(statuses),
         "killed": killed,
@@ -131,19 +142,20 @@ def diff(name: str) -> str:
 
 
 def child(args) -> int:
-    """Runs inside .mutation/<module>/: mutmut's run, then a JSON summary on the last line."""
+    """Runs inside .mutation/run/: mutmut's run, then a JSON summary on the last line."""
     with open("mutation.log", "w") as log:
         stdout = os.dup(1)
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
         try:
-            run_one(args.child, args.tests, args.jobs)
+            run_all(args.child, args.tests, args.jobs)
         finally:
             sys.stdout.flush()
             os.dup2(stdout, 1)
-    summary = results(args.child)
+    summary = [results(module) for module in args.child]
     if args.survivors:
-        summary["diffs"] = {name: diff(name) for name in summary["survivors"]}
+        for row in summary:
+            row["diffs"] = {name: diff(name) for name in row["survivors"]}
     print(json.dumps(summary))
     return 0
 
@@ -154,7 +166,7 @@ def main() -> int:
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff")
     parser.add_argument("--reuse", action="store_true", help="keep results of unchanged code")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--tests", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -165,28 +177,32 @@ def main() -> int:
     unknown = [m for m in modules if m not in table]
     if unknown:
         parser.error(f"not in MODULES or PENDING (scripts/mutation.py): {', '.join(unknown)}")
-    rows = []
-    for module in modules:
-        folder = prepare(module, reuse=args.reuse)
-        started = time.monotonic()
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", module]
-        command += ["--jobs", str(args.jobs), "--tests", *table[module]]
-        command += ["--survivors"] if args.survivors else []
-        environment = os.environ | {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-        done = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True)
-        if done.returncode != 0 or not done.stdout.strip():
-            log = (folder / "mutation.log").read_text(errors="replace")
-            print(log[-3000:] + done.stderr[-3000:])
-            print(f"{module}: mutmut failed (whole log: {folder / 'mutation.log'})")
-            return 2
-        summary = json.loads(done.stdout.strip().splitlines()[-1])
-        summary["seconds"] = time.monotonic() - started
-        rows.append(summary)
-        for name in summary["survivors"]:
-            print(f"  {summary['statuses'][name]}: {name}")
+    # One mutmut run for all the modules: its set-up (copying the sources, a stats run that
+    # maps each function to the tests that call it, a clean run) is paid once.
+    tests = list(dict.fromkeys(test for module in modules for test in table[module]))
+    folder = prepare(reuse=args.reuse)
+    (folder / "phases.log").unlink(missing_ok=True)
+    started = time.monotonic()
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", *modules]
+    command += ["--jobs", str(args.jobs), "--tests", *tests]
+    command += ["--survivors"] if args.survivors else []
+    environment = os.environ | {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    done = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True)
+    if done.returncode != 0 or not done.stdout.strip():
+        log = (folder / "mutation.log").read_text(errors="replace")
+        print(log[-3000:] + done.stderr[-3000:])
+        print(f"mutmut failed (whole log: {folder / 'mutation.log'})")
+        return 2
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds = time.monotonic() - started
+    for row in rows:
+        for name in row["survivors"]:
+            print(f"  {row['statuses'][name]}: {name}")
             if args.survivors:
-                print(summary["diffs"][name])
+                print(row["diffs"][name])
 
+    print("\nTime by step (mutation_session.py):")
+    print((folder / "phases.log").read_text().rstrip())
     print(f"\n{'module':<30} {'killed':>7} {'mutants':>8} {'score':>7} {'seconds':>8}")
     failing = []
     for row in rows:
@@ -198,6 +214,7 @@ def main() -> int:
         )
         if score < FLOOR and row["module"] in MODULES:
             failing.append(row["module"])
+    print(f"{'whole run, wall clock':<55} {seconds:>8.0f}")
     if failing:
         print(f"\nUnder the floor of {FLOOR:.0f} % killed: {', '.join(failing)}")
         return 1
