@@ -56,6 +56,13 @@ def test_the_review_benchmark_runs():
     assert "bulk PDF, stored, notes/s" in out
 
 
+def test_the_documentation_effort_benchmark_runs():
+    # Drives Debian's chromium through the first case against a runserver of its own.
+    out = _smoke("documentation_effort.py")
+    assert "| case | actions | clicks |" in out
+    assert "Tab stops: met" in out or "Tab stops: NOT met" in out
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc for CPU and memory")
 def test_the_load_test_runs_without_errors_or_lost_writes():
     out = _smoke("load_test.py", "--port", str(_free_port()))
