@@ -15,6 +15,13 @@ from procedures.models import ProcedureCode
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The benchmarks' smoke runs (8 to 24 s each, in processes of their own) go first, so
+    that with several workers (scripts/test) none is left running alone at the end."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/benchmarks/"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
