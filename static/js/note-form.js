@@ -238,6 +238,7 @@
     if (data.sections_html !== undefined) {
       // The codes changed: their checklist replaces the old one.
       document.getElementById("note-sections").innerHTML = data.sections_html;
+      if (window.checkboxGroups) window.checkboxGroups.setUp(document.getElementById("note-sections"));
       applyConditions();
     }
   }
