@@ -79,11 +79,14 @@ def _default_place_of_service():
 def note_new(request):
     require(request.user, "checklists.add_note", "Your role does not create notes.")
     if request.method == "POST":
-        header = NoteHeaderForm(request.POST, prefix="header", user=request.user)
-        lines = CodeLineFormSet(request.POST, prefix="lines")
+        data = copy_sources.with_repeat_patient(request.user, request.POST)
+        header = NoteHeaderForm(data, prefix="header", user=request.user)
+        lines = CodeLineFormSet(data, prefix="lines")
         source = None
-        if "from_note" in request.POST or "from_favourite" in request.POST:
-            source = copy_sources.source_from_post(request, header)
+        if "repeat_note" in data and not data["header-patient"]:
+            header.add_error(None, "That note is not one of your recent notes.")
+        elif "from_note" in data or "from_favourite" in data:
+            source = copy_sources.source_from_post(request.user, data, header)
             lines_valid = source is not None
         else:
             lines_valid = lines.is_valid()
@@ -129,6 +132,7 @@ def note_new(request):
             "lines": lines,
             "picker": json.dumps(picker_entries()),
             "favourites": request.user.favourites.all(),
+            "repeats": copy_sources.recent_repeats(request.user),
             "sources": copy_sources.last_notes(request.user, patient_id),
         },
     )
@@ -229,6 +233,7 @@ def _panel_context(note, elements=None, lines=None):
     )
     unconfirmed = unconfirmed_by_section(note.copied or {}, note.definitions.get("elements", []))
     return {
+        "note": note,
         "result": result,
         "problems": problems,
         "not_saved": not_saved,
@@ -246,6 +251,14 @@ def posted_version(request) -> int | None:
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+def _confirmed_sections(request) -> list[str]:
+    """The sections whose copied values the clinician confirmed ("all": every section)."""
+    posted = request.POST.getlist("confirm")
+    if "all" in posted:
+        return list(SECTION_LABELS)
+    return [section for section in posted if section in SECTION_LABELS]
 
 
 def _save_from_post(request, note):
@@ -272,7 +285,7 @@ def _save_from_post(request, note):
         answers=elements.answers(previous=note.answers),
         lines=new_lines,
         header=header_values,
-        confirm=[s for s in request.POST.getlist("confirm") if s in SECTION_LABELS],
+        confirm=_confirmed_sections(request),
         actor=request.user,
         request=request,
     )
@@ -304,10 +317,11 @@ def note_edit(request, pk):
         else:
             if not has_errors:
                 confirmed = request.POST.get("confirm")
-                if confirmed in SECTION_LABELS:
+                if confirmed in SECTION_LABELS or confirmed == "all":
                     messages.success(request, "Copied values confirmed.")
                     edit_url = reverse("checklists:note-edit", args=[note.pk])
-                    return redirect(f"{edit_url}#sec-{confirmed}")
+                    anchor = f"#sec-{confirmed}" if confirmed in SECTION_LABELS else ""
+                    return redirect(f"{edit_url}{anchor}")
                 messages.success(request, f"Draft saved at {timezone.localtime():%H:%M}.")
                 if "sign" in request.POST:
                     return redirect("checklists:note-sign", note.pk)
