@@ -169,21 +169,27 @@ class Clinician:
         self.base = base
         self.counts = {"clicks": 0, "selections": 0, "typed": 0}
         self.tab_stops = {}
+        self.log = []  # (kind, selector): what --verbose prints
+        self.stops = {}  # form -> what each Tab stop was: what --verbose prints
 
     def click(self, selector):
         self.counts["clicks"] += 1
+        self.log.append(("click", selector))
         self.page.click(selector)
 
     def select(self, selector, **kwargs):
         self.counts["selections"] += 1
+        self.log.append(("select", selector))
         self.page.select_option(selector, **kwargs)
 
     def type(self, selector, text):
         self.counts["typed"] += 1
+        self.log.append(("type", selector))
         self.page.fill(selector, text)
 
     def check(self, selector):
         self.counts["clicks"] += 1
+        self.log.append(("check", selector))
         self.page.check(selector)
 
     @property
@@ -195,8 +201,15 @@ class Clinician:
         keyboard user passes through after the page's skip link."""
         page = self.page
         page.focus(first)
+        describe = (
+            "() => { const e = document.activeElement; return e.tagName.toLowerCase()"
+            " + (e.name ? ` ${e.name}` : '') + (e.value && e.type !== 'text' ?"
+            " `=${e.value}` : '') + (e.id ? ` #${e.id}` : '') }"
+        )
+        self.stops[form] = [page.evaluate(describe)]
         for stops in range(2, 400):
             page.keyboard.press("Tab")
+            self.stops[form].append(page.evaluate(describe))
             if page.evaluate(f"() => document.activeElement.matches({target!r})"):
                 self.tab_stops[form] = stops
                 return stops
@@ -264,10 +277,10 @@ def fill_and_sign(tab, prefer):
     page = tab.page
     tab.count_tab_stops("edit", "button[name=sign]", ".visit-details > summary")
     floor = len(missing_required(page))
-    for section in ("pre", "procedure", "post"):
-        if page.locator(f"#sec-{section} button[name=confirm]").count():
-            tab.click(f"#sec-{section} button[name=confirm]")
-            page.wait_for_url(re.compile(r".*/edit/(#.*)?$"))
+    if page.locator("#confirm-all").count():
+        # The clinician has read the copied values (listed above the button) and confirms.
+        tab.click("#confirm-all")
+        page.wait_for_url(re.compile(r".*/edit/(#.*)?$"))
     answered = set()
     for _ in range(6):  # conditional elements appear as their parents are answered
         keys = [k for k in missing_required(page) if k not in answered]
@@ -348,10 +361,12 @@ def run_case(browser, base, case, patients):
     page.wait_for_url("**/notes/**")
     patient = patients[case["patient"]]
     if case.get("copy_forward"):
-        start_new_note(tab, patient)
+        # The patient's repeat button on the new-note page: patient and start in one click.
+        page.goto(base + "/notes/")
+        tab.click("text=New note")
+        page.wait_for_url("**/notes/new/")
         tab.count_tab_stops("new", "button[name=start]:not(.visually-hidden)", "#patient-filter")
-        page.wait_for_selector("#copy-sources button[name=from_note]")
-        tab.click("#copy-sources button[name=from_note] >> nth=0")
+        tab.click(f".repeat-list li:has-text('{patient.mrn}') button[name=repeat_note]")
     else:
         start_new_note(
             tab,
@@ -462,6 +477,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="one case: does it still work")
     parser.add_argument("--screenshots", type=Path, help="save README screenshots here")
+    parser.add_argument("--case", help="only the cases whose name contains this")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print each action and each Tab stop"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="effort-"))
@@ -498,9 +517,16 @@ def main():
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
             )
             rows = []
-            for case in CASES[:1] if args.smoke else CASES:
+            cases = CASES[:1] if args.smoke else CASES
+            cases = [case for case in cases if (args.case or "") in case["name"]]
+            for case in cases:
                 print(f"case: {case['name']}", file=sys.stderr)
                 tab, floor = run_case(browser, base, case, patients)
+                if args.verbose:
+                    for kind, selector in tab.log:
+                        print(f"  {kind:6} {selector}", file=sys.stderr)
+                    for form, stops in tab.stops.items():
+                        print(f"  Tab stops on {form}: {', '.join(stops)}", file=sys.stderr)
                 rows.append((case["name"], tab, floor))
             if args.screenshots:
                 screenshots(browser, base, args.screenshots, patients)
