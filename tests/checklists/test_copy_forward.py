@@ -135,8 +135,19 @@ def test_starting_from_the_last_note_copies_setup_and_marks_it(
     assert event.detail["copied_from_note"] == earlier_rf.pk
 
     edit = clinician_client.get(f"/notes/{note.pk}/edit/").content.decode()
-    assert "Confirm pre-procedure values" in edit and "Confirm procedure values" in edit
-    assert "Confirm post-procedure values" not in edit
+    # One confirmation for all, beside "Save and sign", listing what it confirms.
+    assert edit.count('name="confirm"') == 1
+    assert '<button type="submit" name="confirm" value="all"' in edit
+    for section, label in (("pre", "Pre-procedure"), ("procedure", "Procedure")):
+        labels = [
+            e["label"]
+            for e in note.definitions["elements"]
+            if e["key"] in note.copied and e["section"] == section
+        ]
+        listed = f'href="#sec-{section}">{label}</a> ({len(labels)}): ' + "; ".join(labels)
+        assert listed in edit
+    assert "Diagnoses (ICD-10-CM), primary first; " in edit
+    assert "Post-procedure</a>" not in edit
 
 
 def form_post(note, confirm):
@@ -272,3 +283,65 @@ def test_the_cloned_text_check_still_sees_copied_text(clinician, patient, earlie
     )
     found = [c for c in possibly_cloned(Note.objects.all()) if c.element_key == "indication"]
     assert [(c.patients, c.notes) for c in found] == [(2, 3)]
+
+
+def test_confirm_all_confirms_every_section_at_once_and_is_audited(
+    clinician_client, clinician, patient, earlier_rf
+):
+    clinician_client.post("/notes/new/", new_note_post(patient, from_note=str(earlier_rf.pk)))
+    note = Note.objects.latest("pk")
+    marked = set(note.copied)
+    assert {e["section"] for e in note.definitions["elements"] if e["key"] in marked} == {
+        "pre",
+        "procedure",
+    }
+
+    response = clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "all"))
+
+    assert response.status_code == 302 and response["Location"] == f"/notes/{note.pk}/edit/"
+    note.refresh_from_db()
+    assert note.copied == {}
+    assert not any("Copied" in r for r in services.signing_problems(note, clinician))
+    event = AuditEvent.objects.filter(action="note.update", note=note).latest("pk")
+    assert event.detail["confirmed"] == sorted(marked)
+
+
+def test_the_new_note_page_offers_a_repeat_for_the_clinicians_recent_patients(
+    clinician_client, clinician, other_clinician, patient, earlier_rf
+):
+    stranger = Patient.objects.create(
+        first_name="Zed", last_name="Fictional", date_of_birth=datetime.date(1961, 2, 2), mrn="T-9"
+    )
+    theirs = sign(make_note(other_clinician, stranger, "64681", complete=True), other_clinician)
+
+    page = clinician_client.get("/notes/new/").content.decode()
+    assert page.count('name="repeat_note"') == 1  # the clinician's own patients only
+    assert f'name="repeat_note" value="{earlier_rf.pk}"' in page
+    assert 'Repeat 64635 + 64636<span class="visually-hidden"> for ' in page
+    assert f"MRN {patient.mrn} · last 11/02/2026 · right L4-L5" in page
+
+    # One click: the patient comes from the note; date and place of service from the form.
+    posted = new_note_post(patient, repeat_note=str(earlier_rf.pk))
+    del posted["header-patient"]
+    response = clinician_client.post("/notes/new/", posted)
+    note = Note.objects.latest("pk")
+    assert response["Location"] == f"/notes/{note.pk}/edit/"
+    assert (note.patient, note.date_of_service.isoformat()) == (patient, "2026-11-20")
+    assert [(line.code, line.site) for line in note.lines.all()] == [
+        ("64635", "L4-L5"),
+        ("64636", "L5-S1"),
+    ]
+    assert note.copied["technique"] == f"Copied from note {earlier_rf.pk} of 11/02/2026"
+    assert "informed_consent" not in note.answers
+    assert (
+        AuditEvent.objects.get(action="note.create", note=note).detail["copied_from_note"]
+        == earlier_rf.pk
+    )
+
+    # Another clinician's note is no start, even posted by hand.
+    posted = new_note_post(stranger, repeat_note=str(theirs.pk))
+    del posted["header-patient"]
+    response = clinician_client.post("/notes/new/", posted)
+    assert response.status_code == 200
+    assert "That note is not one of your recent notes." in response.content.decode()
+    assert Note.objects.latest("pk") == note
