@@ -245,8 +245,9 @@ def answer(tab, key, prefer):
         low = float(field.get_attribute("min") or 0)
         high = float(field.get_attribute("max") or 100)
         tab.type(f"[name='{key}']", value or str(int(low + (high - low) / 2)))
-    elif kind == "date":
-        tab.type(f"[name='{key}']", value or (TODAY - datetime.timedelta(days=30)).isoformat())
+    elif kind == "date" or field.first.get_attribute("placeholder") == "mm/dd/yyyy":
+        day = TODAY - datetime.timedelta(days=30)
+        tab.type(f"[name='{key}']", value or f"{day:%m/%d/%Y}")
     else:
         label = wrapper.locator("label, legend").first.text_content().strip().lower()
         tab.type(f"[name='{key}']", value or f"Synthetic {label[:60]}.")
