@@ -23,6 +23,7 @@ import datetime
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -485,6 +486,13 @@ def main():
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="effort-"))
+    try:
+        return run(args, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # the scratch database and its journal
+
+
+def run(args, scratch: Path) -> int:
     env = _env(scratch / "db.sqlite3")
     os.environ.update(env)
     import django
