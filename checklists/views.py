@@ -20,7 +20,7 @@ from practice.access import require, require_reader
 from practice.models import Practice
 from review.selectors import with_open_query_count
 
-from . import copy_sources, icd10, services
+from . import copy_sources, favourites, icd10, services
 from .access import can_edit, get_note_for_user, readable_notes
 from .canonical import content_hash
 from .code_picker import picker_entries
@@ -153,9 +153,9 @@ def copy_source_list(request):
 @login_required
 def favourite_new(request, pk):
     note = get_note_for_user(request, pk, edit=True)
-    name = " ".join(request.POST.get("name", "").split())[:80]
+    name = favourites.clean_name(request.POST.get("name", ""))
     if not name:
-        messages.error(request, "Name the favourite, e.g. “My usual lumbar RF”.")
+        messages.error(request, favourites.name_problem(request.user, name))
         return redirect("checklists:note-edit", note.pk)
     favourite = copy_sources.save_favourite(note, name=name, clinician=request.user)
     AuditEvent.objects.record(
