@@ -134,6 +134,22 @@ def with_line_technique(answers: dict, lines, definitions: dict) -> dict:
     return {**answers, "technique": {"value": technique}}
 
 
+def with_answer_technique(lines, answers: dict, definitions: dict) -> list[dict]:
+    """The lines, a blank technique filled from the checklist's technique answer when the
+    line's code covers it: choosing the technique in the checklist answers the lines too
+    (the claim reads it there). A technique a line names is never replaced."""
+    technique = (answers.get("technique") or {}).get("value") or ""
+    codes = definitions.get("codes", {})
+    return [
+        {**line, "technique": technique}
+        if technique
+        and not line.get("technique")
+        and technique in codes.get(line["code"], {}).get("techniques", [])
+        else line
+        for line in lines
+    ]
+
+
 def _write_lines(note, lines):
     note.lines.all().delete()
     CodeLine.objects.bulk_create(
@@ -242,6 +258,12 @@ def save_note(
         lines = with_code_techniques(lines, current.definitions)
         if shared_technique(lines) != shared_technique(old_lines):
             answers = with_line_technique(answers, lines, current.definitions)
+        _write_lines(current, lines)
+    shown = lines if lines is not None else old_lines
+    filled = with_answer_technique(shown, answers, current.definitions)
+    if filled != shown:
+        lines = filled
+        line_changes["lines"] = [old_lines, lines]
         _write_lines(current, lines)
     changes = {"answers": _changes(current.answers or {}, answers), **line_changes}
     for name, value in (header or {}).items():

@@ -191,6 +191,16 @@
   var stopped = false;
   var DELAY = 800;
 
+  // The checklist's technique answers the code lines that name none and whose code
+  // covers it (the server does the same when it saves).
+  function fillLineTechniques(technique) {
+    form.querySelectorAll('select[name$="-technique"]').forEach(function (select) {
+      if (select.value) return;
+      var option = select.querySelector('option[value="' + technique + '"]');
+      if (option && !option.disabled) select.value = technique;
+    });
+  }
+
   // --- Conditional elements. -------------------------------------------------------------
   function valuesOf(name) {
     // A hidden element counts as unanswered, so chained conditions retire together.
@@ -424,6 +434,7 @@
   });
   form.addEventListener("change", function (event) {
     if (!event.target.name) return;
+    if (event.target.name === "technique") fillLineTechniques(event.target.value);
     applyConditions();
     schedule();
   });

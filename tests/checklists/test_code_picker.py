@@ -1,5 +1,6 @@
 """The code picker, code lines with their technique, and the checklist rebuilt on a code change."""
 
+from checklists import services
 from checklists.code_picker import picker_entries, search
 from checklists.models import Note
 from tests.checklists.test_note_pages import edit_post
@@ -111,3 +112,36 @@ def test_changing_a_code_sends_the_rebuilt_checklist_with_the_autosave(
     note.refresh_from_db()
     assert note.codes == ["64642"]
     assert note.answers["technique"] == {"value": "chemodenervation"}
+
+
+def test_the_checklists_technique_fills_the_lines_that_name_none(clinician_client, patient):
+    lines = [("64635", "", "L4-L5"), ("64636", "cooled_rf", "L5-S1")]
+    clinician_client.post("/notes/new/", post_lines(patient, lines))
+    note = Note.objects.get()
+    assert "technique" not in note.answers  # the lines do not agree
+    data = edit_post(note, {"technique": {"value": "thermal_rf"}})
+    data["lines-1-technique"] = "cooled_rf"
+    clinician_client.post(f"/notes/{note.pk}/autosave/", data)
+    # The blank line takes the answer; the line that named its technique keeps it.
+    assert [(line.code, line.technique) for line in note.lines.all()] == [
+        ("64635", "thermal_rf"),
+        ("64636", "cooled_rf"),
+    ]
+    note.refresh_from_db()
+    assert note.answers["technique"] == {"value": "thermal_rf"}
+
+
+def test_a_technique_the_lines_code_does_not_cover_leaves_the_line_blank():
+    definitions = {
+        "codes": {
+            "64635": {"techniques": ["thermal_rf", "cooled_rf"]},
+            "64681": {"techniques": ["chemical"]},
+        }
+    }
+    lines = [{"code": "64635", "technique": ""}, {"code": "64681", "technique": ""}]
+    answers = {"technique": {"value": "thermal_rf"}}
+    assert services.with_answer_technique(lines, answers, definitions) == [
+        {"code": "64635", "technique": "thermal_rf"},
+        {"code": "64681", "technique": ""},
+    ]
+    assert services.with_answer_technique(lines, {}, definitions) == lines
