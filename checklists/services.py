@@ -150,6 +150,19 @@ def with_answer_technique(lines, answers: dict, definitions: dict) -> list[dict]
     ]
 
 
+def _from_history(note, answers: dict, lines, day) -> dict:
+    """{key: (answer, source)}: what the patient's earlier notes fill among the note's
+    elements still unanswered (checklists.history_prefill)."""
+    keys = {e["key"] for e in note.definitions["elements"]} - set(answers)
+    return history_prefill.prefill(
+        element_keys=keys,
+        codes=[line["code"] for line in lines],
+        sites=[line.get("site", "") for line in lines],
+        date=day,
+        past=history_prefill.past_notes(note.patient_id, exclude_pk=note.pk),
+    )
+
+
 def _write_lines(note, lines):
     note.lines.all().delete()
     CodeLine.objects.bulk_create(
@@ -245,6 +258,7 @@ def save_note(
         raise StaleVersion(current)
     old_lines = line_dicts(current)
     line_changes = {}
+    prefilled = {}
     if lines is not None:
         lines = with_code_techniques(lines, current.definitions)
     if lines is not None and lines != old_lines:
@@ -252,9 +266,13 @@ def save_note(
         old_codes = [line["code"] for line in old_lines]
         new_codes = [line["code"] for line in lines]
         if old_codes != new_codes:
-            # New codes bring their elements from today's catalog; answers are kept.
+            # New codes bring their elements from today's catalog; answers are kept, and
+            # the patient's history fills the new elements it can, marked as on a new note.
             current.definitions = build_definitions(new_codes, payer_kind_of(current.patient))
             current.catalog_version = current.definitions["catalog_version"]
+            day = (header or {}).get("date_of_service") or current.date_of_service
+            prefilled = _from_history(current, answers, lines, day)
+            answers = answers | {key: answer for key, (answer, _) in prefilled.items()}
         lines = with_code_techniques(lines, current.definitions)
         if shared_technique(lines) != shared_technique(old_lines):
             answers = with_line_technique(answers, lines, current.definitions)
@@ -271,6 +289,9 @@ def save_note(
             changes[name] = [str(getattr(current, name)), str(value)]
             setattr(current, name, value)
     copied = still_unconfirmed(current.copied or {}, current.answers or {}, answers)
+    copied |= {key: f"From {source}" for key, (_, source) in prefilled.items()}
+    if prefilled:
+        changes["prefilled"] = sorted(prefilled)
     for section in confirm:
         copied = confirm_section(copied, current.definitions.get("elements", []), section)
     if copied != (current.copied or {}):

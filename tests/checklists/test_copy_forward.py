@@ -345,3 +345,34 @@ def test_the_new_note_page_offers_a_repeat_for_the_clinicians_recent_patients(
     assert response.status_code == 200
     assert "That note is not one of your recent notes." in response.content.decode()
     assert Note.objects.latest("pk") == note
+
+
+def test_changing_the_codes_on_the_edit_page_prefills_the_new_elements_from_history(
+    clinician_client, clinician, patient, earlier_rf
+):
+    note = make_note(clinician, patient, "64681", day=datetime.date(2026, 11, 20))
+    assert "prior_rf_date" not in note.answers
+    data = edit_post(note) | {"lines-0-code": "64635", "lines-0-site": "L4-L5"}
+    body = clinician_client.post(f"/notes/{note.pk}/autosave/", data).json()
+    note.refresh_from_db()
+    assert note.codes == ["64635"]
+    where = f"From note {earlier_rf.pk} of 11/02/2026 (L4-L5, L5-S1)"
+    assert {k: v for k, v in note.answers.items() if k.startswith(("prior_rf", "rf_"))} == {
+        "prior_rf_same_region": {"value": "yes"},
+        "prior_rf_date": {"value": "2026-11-02"},
+        "rf_sessions_region_12mo": {"value": "1"},
+    }
+    assert note.copied == {
+        "prior_rf_same_region": where,
+        "prior_rf_date": where,
+        "rf_sessions_region_12mo": "From lumbar facets: this practice's signed notes "
+        "since 11/20/2025",
+    }
+    # The rebuilt checklist shows them marked, and the change is audited as prefilled.
+    assert body["sections_html"].count('<span class="badge copied-badge">copied</span> From') == 3
+    event = AuditEvent.objects.filter(action="note.update", note=note).latest("pk")
+    assert event.detail["prefilled"] == [
+        "prior_rf_date",
+        "prior_rf_same_region",
+        "rf_sessions_region_12mo",
+    ]
