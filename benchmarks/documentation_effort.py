@@ -10,11 +10,13 @@ case, their earlier signed notes. Per case it prints the actions (clicks, select
 fields), the Tab stops from the first field of each form to its submit button ("Start
 note", "Save and sign…"), and a floor measured in the same run: the fewest actions any UI
 could need, one per required element the clinician still had to answer when the checklist
-opened, plus the fixed steps (New note, patient, start, Save and sign, password, Sign note).
+opened, plus the fixed steps (New note, patient, start, Save and sign, password, Sign note;
+for the repeat, which starts from "Repeat" on the patient's last note in the notes list:
+Repeat, Confirm all copied values, Save and sign, password, Sign note).
 
 Only required elements are answered, with the first plausible choice: the benchmark measures
 the path to a signable note, not a model note. Nothing is answered for the clinician that the
-app defaulted; the copied and prefilled values are confirmed once per section, as the app
+app defaulted; the copied and prefilled values are confirmed, once for all, as the app
 requires.
 """
 
@@ -363,12 +365,12 @@ def run_case(browser, base, case, patients):
     page.wait_for_url("**/notes/**")
     patient = patients[case["patient"]]
     if case.get("copy_forward"):
-        # The patient's repeat button on the new-note page: patient and start in one click.
-        page.goto(base + "/notes/")
-        tab.click("text=New note")
-        page.wait_for_url("**/notes/new/")
+        # "Repeat" on the patient's last note in the notes list: patient, codes and start
+        # in one click (the new-note page's repeat button is the same plus "New note").
+        page.goto(base + "/notes/new/")
         tab.count_tab_stops("new", "button[name=start]:not(.visually-hidden)", "#patient-filter")
-        tab.click(f".repeat-list li:has-text('{patient.mrn}') button[name=repeat_note]")
+        page.goto(base + "/notes/")
+        tab.click(f"tr:has-text('{patient.mrn}') button[name=repeat_note] >> nth=0")
     else:
         start_new_note(
             tab,
@@ -384,8 +386,9 @@ def run_case(browser, base, case, patients):
     page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
     floor = fill_and_sign(tab, case["prefer"])
     context.close()
-    # New note, patient, start, Save and sign, password, Sign note.
-    return tab, floor + 6
+    # New note, patient, start, Save and sign, password, Sign note; a repeat: Repeat (all
+    # three in one), Confirm all copied values, Save and sign, password, Sign note.
+    return tab, floor + (5 if case.get("copy_forward") else 6)
 
 
 def screenshots(browser, base, folder: Path, patients):

@@ -116,16 +116,29 @@ def recent_repeats(user, limit=5) -> list[Note]:
     return found
 
 
-def with_repeat_patient(user, data):
-    """A new-note POST whose "repeat" button names one of the clinician's recent notes:
-    the same POST with that note's patient and the note as the start (`from_note`)."""
+def with_repeat_patient(user, data, *, today, place_of_service):
+    """A new-note POST whose "Repeat" button (new-note page, notes list) names one of the
+    clinician's own signed notes: the same POST with that note's patient and the note as
+    the start (`from_note`); from the notes list, today's date and the practice's place of
+    service, as the new-note page starts with."""
     if "repeat_note" not in data:
         return data
     data = data.copy()
     wanted = data.get("repeat_note")
-    note = next((n for n in recent_repeats(user) if str(n.pk) == wanted), None)
+    note = (
+        readable_notes(user)
+        .filter(clinician=user, pk=wanted if str(wanted).isdigit() else 0)
+        .exclude(status=Note.Status.DRAFT)
+        .first()
+    )
     data["from_note"] = wanted
     data["header-patient"] = str(note.patient_id) if note else ""
+    if "header-date_of_service" not in data:
+        data["header-date_of_service"] = today.isoformat()
+    if "header-place_of_service" not in data:
+        data["header-place_of_service"] = place_of_service or ""
+    for name, value in (("lines-TOTAL_FORMS", "0"), ("lines-INITIAL_FORMS", "0")):
+        data.setdefault(name, value)
     return data
 
 

@@ -79,12 +79,17 @@ def _default_place_of_service():
 def note_new(request):
     require(request.user, "checklists.add_note", "Your role does not create notes.")
     if request.method == "POST":
-        data = copy_sources.with_repeat_patient(request.user, request.POST)
+        data = copy_sources.with_repeat_patient(
+            request.user,
+            request.POST,
+            today=timezone.localdate(),
+            place_of_service=_default_place_of_service(),
+        )
         header = NoteHeaderForm(data, prefix="header", user=request.user)
         lines = CodeLineFormSet(data, prefix="lines")
         source = None
         if "repeat_note" in data and not data["header-patient"]:
-            header.add_error(None, "That note is not one of your recent notes.")
+            header.add_error(None, "That note is not one of your signed notes.")
         elif "from_note" in data or "from_favourite" in data:
             source = copy_sources.source_from_post(request.user, data, header)
             lines_valid = source is not None

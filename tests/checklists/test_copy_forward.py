@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from checklists import copy_sources, services
@@ -343,7 +344,7 @@ def test_the_new_note_page_offers_a_repeat_for_the_clinicians_recent_patients(
     del posted["header-patient"]
     response = clinician_client.post("/notes/new/", posted)
     assert response.status_code == 200
-    assert "That note is not one of your recent notes." in response.content.decode()
+    assert "That note is not one of your signed notes." in response.content.decode()
     assert Note.objects.latest("pk") == note
 
 
@@ -376,3 +377,37 @@ def test_changing_the_codes_on_the_edit_page_prefills_the_new_elements_from_hist
         "prior_rf_same_region",
         "rf_sessions_region_12mo",
     ]
+
+
+def test_the_notes_list_repeats_a_signed_note_of_ones_own_in_one_click(
+    clinician_client, clinician, other_clinician, patient, earlier_rf, practice
+):
+    practice.default_place_of_service = "22"
+    practice.save()
+    draft = make_note(clinician, patient, "64681")
+    theirs = sign(make_note(other_clinician, patient, "64681", complete=True), other_clinician)
+
+    page = clinician_client.get("/notes/").content.decode()
+    assert f'name="repeat_note" value="{earlier_rf.pk}"' in page
+    assert page.count('name="repeat_note"') == 1  # not the draft, not another's note
+    assert f'value="{draft.pk}"' not in page and f'value="{theirs.pk}"' not in page
+
+    # The button posts nothing else: today's date, the practice's place of service.
+    response = clinician_client.post("/notes/new/", {"repeat_note": str(earlier_rf.pk)})
+    note = Note.objects.latest("pk")
+    assert response["Location"] == f"/notes/{note.pk}/edit/"
+    assert (note.patient, note.date_of_service, note.place_of_service) == (
+        patient,
+        timezone.localdate(),
+        "22",
+    )
+    assert note.codes == ["64635", "64636"]
+    assert note.copied["technique"] == f"Copied from note {earlier_rf.pk} of 11/02/2026"
+    for key in ("informed_consent", "time_out", "complications", "disposition"):
+        assert key not in note.answers
+
+    response = clinician_client.post("/notes/new/", {"repeat_note": str(theirs.pk)})
+    assert "That note is not one of your signed notes." in response.content.decode()
+    response = clinician_client.post("/notes/new/", {"repeat_note": str(draft.pk)})
+    assert "That note is not one of your signed notes." in response.content.decode()
+    assert Note.objects.latest("pk") == note
