@@ -432,12 +432,18 @@ def screenshots(browser, base, folder: Path, patients):
         },
         actor=user,
     )
-    source = Note.objects.filter(patient=patients["repeat64635"]).signed().latest("pk")
+    # The patient's earlier RF (not the repeat the case signed today), copied to a note of
+    # yesterday: two notes of the same codes on one day would be a duplicate claim.
+    source = (
+        Note.objects.filter(patient=patients["repeat64635"], date_of_service__lt=TODAY)
+        .signed()
+        .latest("date_of_service", "pk")
+    )
     start = copy_sources.from_note(source)
     copied = services.create_note(
         clinician=user,
         patient=source.patient,
-        date_of_service=TODAY,
+        date_of_service=TODAY - datetime.timedelta(days=1),
         place_of_service="22",
         lines=start.lines,
         answers=start.answers,

@@ -145,7 +145,7 @@ def test_starting_from_the_last_note_copies_setup_and_marks_it(
             for e in note.definitions["elements"]
             if e["key"] in note.copied and e["section"] == section
         ]
-        listed = f'href="#sec-{section}">{label}</a> ({len(labels)}): ' + "; ".join(labels)
+        listed = f'href="#sec-{section}">{label}</a> ({len(labels)})</summary>' + "; ".join(labels)
         assert listed in edit
     assert "Diagnoses (ICD-10-CM), primary first; " in edit
     assert "Post-procedure</a>" not in edit
