@@ -163,7 +163,7 @@ def test_a_multiple_choice_list_is_one_tab_stop_with_arrow_keys_inside(e2e_world
         return page.evaluate("[document.activeElement.name, document.activeElement.value]")
 
     # Tabbing from the post-procedure pain score enters the group on its first box...
-    page.focus("#id_pain_score_post")
+    page.focus("#id_pain_score_post_0")
     for _ in range(4):
         page.keyboard.press("Tab")
         if focused()[0] == "complications":
@@ -204,7 +204,7 @@ def test_a_multiple_choice_list_is_one_tab_stop_with_arrow_keys_inside(e2e_world
         "value": [names[2], names[-1]]
     }
     # Reopened, the group is entered on its first ticked box.
-    page.focus("#id_pain_score_post")
+    page.focus("#id_pain_score_post_0")
     for _ in range(4):
         page.keyboard.press("Tab")
         if focused()[0] == "complications":
