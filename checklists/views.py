@@ -113,7 +113,7 @@ def note_new(request):
                 messages.success(
                     request,
                     "Note started. Values marked “copied” came from earlier notes, a favourite "
-                    "or the patient's history: check and confirm each section before signing.",
+                    "or the patient's history: check them, then confirm them before signing.",
                 )
             else:
                 messages.success(request, "Note started. Fill it in; it saves as you type.")
