@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from practice.access import require
+
 from . import favourites
 from .models import Favourite
 
@@ -21,6 +23,7 @@ def _page(request, problem_for=None, problem="", typed="", status=200):
 
 @login_required
 def favourite_list(request):
+    require(request.user, "checklists.add_note", "Your role does not create notes.")
     return _page(request)
 
 
