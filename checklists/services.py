@@ -134,16 +134,17 @@ def with_line_technique(answers: dict, lines, definitions: dict) -> dict:
     return {**answers, "technique": {"value": technique}}
 
 
-def with_answer_technique(lines, answers: dict, definitions: dict) -> list[dict]:
-    """The lines, a blank technique filled from the checklist's technique answer when the
-    line's code covers it: choosing the technique in the checklist answers the lines too
-    (the claim reads it there). A technique a line names is never replaced."""
+def with_answer_technique(lines, answers: dict, definitions: dict, previous="") -> list[dict]:
+    """The lines, following the checklist's technique answer when the line's code covers
+    it: a line that names no technique, or the one the answer had before (`previous`),
+    takes the answer (the claim reads it on the line). A line that names another technique
+    keeps it."""
     technique = (answers.get("technique") or {}).get("value") or ""
     codes = definitions.get("codes", {})
     return [
         {**line, "technique": technique}
         if technique
-        and not line.get("technique")
+        and line.get("technique", "") in ("", previous)
         and technique in codes.get(line["code"], {}).get("techniques", [])
         else line
         for line in lines
@@ -278,7 +279,8 @@ def save_note(
             answers = with_line_technique(answers, lines, current.definitions)
         _write_lines(current, lines)
     shown = lines if lines is not None else old_lines
-    filled = with_answer_technique(shown, answers, current.definitions)
+    before = ((current.answers or {}).get("technique") or {}).get("value") or ""
+    filled = with_answer_technique(shown, answers, current.definitions, previous=before)
     if filled != shown:
         lines = filled
         line_changes["lines"] = [old_lines, lines]

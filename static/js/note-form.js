@@ -191,14 +191,21 @@
   var stopped = false;
   var DELAY = 800;
 
-  // The checklist's technique answers the code lines that name none and whose code
-  // covers it (the server does the same when it saves).
+  // The checklist's technique answers the code lines that name none, or name the one it
+  // had before, when their code covers it (the server does the same when it saves).
+  function currentTechnique() {
+    var field = form.querySelector('[name="technique"]');
+    if (field && field.type === "radio") field = form.querySelector('[name="technique"]:checked');
+    return (field && field.value) || "";
+  }
+  var lastTechnique = currentTechnique();
   function fillLineTechniques(technique) {
     form.querySelectorAll('select[name$="-technique"]').forEach(function (select) {
-      if (select.value) return;
+      if (select.value && select.value !== lastTechnique) return;
       var option = select.querySelector('option[value="' + technique + '"]');
       if (option && !option.disabled) select.value = technique;
     });
+    lastTechnique = technique;
   }
 
   // --- Conditional elements. -------------------------------------------------------------
@@ -248,6 +255,7 @@
     if (data.sections_html !== undefined) {
       // The codes changed: their checklist replaces the old one.
       document.getElementById("note-sections").innerHTML = data.sections_html;
+      lastTechnique = currentTechnique();
       if (window.checkboxGroups) window.checkboxGroups.setUp(document.getElementById("note-sections"));
       applyConditions();
     }

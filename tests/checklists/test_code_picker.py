@@ -145,3 +145,34 @@ def test_a_technique_the_lines_code_does_not_cover_leaves_the_line_blank():
         {"code": "64681", "technique": ""},
     ]
     assert services.with_answer_technique(lines, {}, definitions) == lines
+    # A line naming another technique keeps it, unless it is the answer's previous one.
+    named = [{"code": "64635", "technique": "cooled_rf"}]
+    assert services.with_answer_technique(named, answers, definitions) == named
+    assert services.with_answer_technique(named, answers, definitions, "cooled_rf") == [
+        {"code": "64635", "technique": "thermal_rf"}
+    ]
+
+
+def test_lines_that_followed_the_checklists_technique_follow_its_change(clinician_client, patient):
+    lines = [("64635", "", "L4-L5"), ("64636", "", "L5-S1")]
+    clinician_client.post("/notes/new/", post_lines(patient, lines))
+    note = Note.objects.get()
+    clinician_client.post(
+        f"/notes/{note.pk}/autosave/", edit_post(note, {"technique": {"value": "thermal_rf"}})
+    )
+    note.refresh_from_db()
+    assert [line.technique for line in note.lines.all()] == ["thermal_rf", "thermal_rf"]
+    # The clinician changes the technique in the checklist; the page's lines follow it.
+    data = edit_post(note, {"technique": {"value": "cooled_rf"}})
+    data |= {"lines-0-technique": "cooled_rf", "lines-1-technique": "cooled_rf"}
+    clinician_client.post(f"/notes/{note.pk}/autosave/", data)
+    note.refresh_from_db()
+    assert [line.technique for line in note.lines.all()] == ["cooled_rf", "cooled_rf"]
+    assert note.answers["technique"] == {"value": "cooled_rf"}
+    # Posted without the script (lines still naming the old technique): the same result.
+    data = edit_post(note, {"technique": {"value": "thermal_rf"}})
+    data |= {"lines-0-technique": "cooled_rf", "lines-1-technique": "cooled_rf"}
+    clinician_client.post(f"/notes/{note.pk}/autosave/", data)
+    note.refresh_from_db()
+    assert note.answers["technique"] == {"value": "thermal_rf"}
+    assert [line.technique for line in note.lines.all()] == ["thermal_rf", "thermal_rf"]

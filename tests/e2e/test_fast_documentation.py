@@ -211,3 +211,25 @@ def test_a_multiple_choice_list_is_one_tab_stop_with_arrow_keys_inside(e2e_world
             break
     assert focused() == ["complications", names[2]]
     assert tab.console_errors == []
+
+
+def test_choosing_the_technique_in_the_checklist_fills_the_code_lines(e2e_world, open_session):
+    lines = [dict(line, technique="") for line in LUMBAR]
+    note = make_note(e2e_world["casey"], e2e_world["patient"], lines=lines)
+    tab = open_session("technique-lines")
+    tab.sign_in("casey")
+    tab.goto(f"/notes/{note.pk}/edit/")
+    page = tab.page
+    assert page.input_value("#id_lines-0-technique") == ""
+    page.check("[name='technique'][value='thermal_rf']")
+    assert page.input_value("#id_lines-0-technique") == "thermal_rf"
+    assert page.input_value("#id_lines-1-technique") == "thermal_rf"
+    page.check("[name='technique'][value='cooled_rf']")
+    assert page.input_value("#id_lines-1-technique") == "cooled_rf"
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved"), timeout=10000)
+    page.wait_for_timeout(1500)  # the second autosave
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved"), timeout=10000)
+    stored = Note.objects.get(pk=note.pk)
+    assert [line.technique for line in stored.lines.all()] == ["cooled_rf", "cooled_rf"]
+    assert stored.answers["technique"] == {"value": "cooled_rf"}
+    assert tab.console_errors == []
