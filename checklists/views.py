@@ -90,6 +90,7 @@ def note_new(request):
         source = None
         if "repeat_note" in data and not data["header-patient"]:
             header.add_error(None, "That note is not one of your signed notes.")
+            lines_valid = False
         elif "from_note" in data or "from_favourite" in data:
             source = copy_sources.source_from_post(request.user, data, header)
             lines_valid = source is not None
