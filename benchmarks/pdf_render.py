@@ -19,6 +19,7 @@ seconds (the test suite runs it so the benchmark cannot rot). `--keep DIR` saves
 
 import argparse
 import atexit
+import gc
 import io
 import os
 import resource
@@ -163,11 +164,14 @@ def sample_notes(smoke=False):
 
 
 def measure(functions: dict, runs: int) -> dict:
-    """Wall and CPU seconds per call, the functions interleaved so load hits them alike."""
+    """Wall and CPU seconds per call, the functions interleaved so load hits them alike.
+    Each call starts from a collected heap, so that a garbage collection the previous call
+    left due does not land, round after round, on the same function."""
     wall = {name: [] for name in functions}
     cpu = {name: [] for name in functions}
     for _ in range(runs):
         for name, function in functions.items():
+            gc.collect()
             started, started_cpu = time.perf_counter(), time.process_time()
             function()
             wall[name].append(time.perf_counter() - started)

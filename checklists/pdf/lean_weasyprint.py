@@ -24,7 +24,7 @@ from importlib.resources import files
 
 import pydyf
 from weasyprint import CSS, HTML, css
-from weasyprint.html import UA_COUNTER_STYLE
+from weasyprint.css.counters import CounterStyle
 
 ZLIB_LEVEL = 6
 
@@ -40,7 +40,9 @@ def _lean_user_agent_css(text: str) -> str:
 
 LEAN_UA_STYLESHEET = CSS(
     string=_lean_user_agent_css((files(css) / "html5_ua.css").read_text("utf-8")),
-    counter_style=UA_COUNTER_STYLE,
+    # WeasyPrint's own counter styles already hold this file's @counter-style rules (the
+    # documents use those); a scratch one here, so they are not defined twice.
+    counter_style=CounterStyle(),
 )
 
 
