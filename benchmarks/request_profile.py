@@ -97,20 +97,26 @@ def post_data(version, values, patient, day):
 class Journey:
     """The load test's clinician, one request at a time."""
 
-    def __init__(self, client, answers, patient):
+    def __init__(self, client, answers, patients):
         self.client = client
         self.answers = answers
-        self.patient = patient
+        self.patients = patients
         self.note_id = None
         self.version = 1
         self.typed = 0
         self.notes = 0
 
     @property
+    def patient(self) -> int:
+        return self.patients[self.notes % len(self.patients)]
+
+    @property
     def day(self) -> str:
-        # A date of service per note: the claim scrubber refuses to sign a second note
-        # billing the same code for the same patient on one day.
-        return (datetime.date(2026, 11, 2) - datetime.timedelta(days=self.notes)).isoformat()
+        # A patient and date of service per note: the claim scrubber refuses to sign a second
+        # note billing the same code for the same patient on one day. The day moves back only
+        # once every patient has had a note, so it stays after the answers' dates (10/15).
+        back = self.notes // len(self.patients)
+        return (datetime.date(2026, 11, 2) - datetime.timedelta(days=back)).isoformat()
 
     def new_note(self):
         self.notes += 1
@@ -217,7 +223,7 @@ def main():
     client = Client(HTTP_HOST="127.0.0.1")
     signed_in = client.post("/login/", {"username": "profiler", "password": PASSWORD})
     assert signed_in.status_code == 302, signed_in.status_code
-    journey = Journey(client, answers, Patient.objects.values_list("pk", flat=True).first())
+    journey = Journey(client, answers, list(Patient.objects.values_list("pk", flat=True)))
     journey.new_note()
     for _ in range(3):  # warm up templates, caches and the first autosaves
         client.get(f"/notes/{journey.note_id}/edit/")
