@@ -19,7 +19,7 @@ CHOICE_GROUPS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 UNSUPPORTED = (forms.CheckboxInput, forms.FileInput, forms.MultiWidget)
 WIDGET_TEMPLATES = {
     f"django/forms/widgets/{name}.html"
-    for name in ("text", "number", "date", "datetime", "email", "textarea", "select")
+    for name in ("text", "number", "date", "datetime", "email", "hidden", "textarea", "select")
 }
 
 
