@@ -10,7 +10,7 @@ plausibility warnings beside it, and the "Not applicable or not done?" box.
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .field_markup import _e, field_group
+from .field_markup import _e, field_group, widget_html
 from .plausibility import for_note
 
 
@@ -77,4 +77,42 @@ def elements_html(items, note=None) -> SafeString:
             element_html(element, field, na, source, by_key.get(element["key"], ()))
             for element, field, na, source in items
         )
+    )
+
+
+# The code line's fields: (name, visible label, grid columns), as the line editor lays them.
+LINE_COLUMNS = (
+    ("code", "Code", "col-md-5 col-12"),
+    ("technique", "Technique", "col-md-3 col-6"),
+    ("units", "Units", "col-md-2 col-3"),
+    ("side", "Side", "col-md-2 col-3"),
+    ("modifiers", "Modifiers", "col-md-4 col-6"),
+    ("site", "Level / nerve / site", "col-md-8 col-6"),
+)
+
+
+def code_line_html(form, number="") -> SafeString:
+    """One code line of the line editor (a CodeLineForm); `number` names it for screen
+    readers ("Code line 2"), empty in the template row the script copies."""
+    cells = []
+    for name, label, columns in LINE_COLUMNS:
+        field = form[name]
+        errors = "".join(
+            f'<div class="invalid-feedback d-block">{_e(error)}</div>' for error in field.errors
+        )
+        cells.append(
+            f'  <div class="{columns}"><label class="form-label small mb-0" '
+            f'for="{_e(field.id_for_label)}">{label}</label>{widget_html(field)}{errors}</div>\n'
+        )
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '<fieldset class="code-line row g-2 align-items-start mb-2">\n'
+        f'  <legend class="visually-hidden">Code line {number}</legend>\n'
+        f"{''.join(cells)}</fieldset>\n"
+    )
+
+
+def code_lines_html(formset) -> SafeString:
+    """Every line of the formset, numbered from 1."""
+    return mark_safe(  # noqa: S308 - code_line_html escapes every value
+        "".join(code_line_html(form, n) for n, form in enumerate(formset, start=1))
     )
