@@ -56,7 +56,13 @@ class NoteAdmin(admin.ModelAdmin):
 
 @admin.register(Addendum)
 class AddendumAdmin(admin.ModelAdmin):
+    """Addenda are read here. They are written on the note's page (services.add_addendum),
+    which checks the note is signed, audits the addendum and stores the next PDF version."""
+
     list_display = ["note", "author", "created_at", "reason"]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

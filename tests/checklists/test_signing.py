@@ -127,6 +127,19 @@ def test_the_admin_cannot_change_a_signed_note(admin_client, clinician, patient)
     assert Note.objects.get(pk=note.pk).place_of_service == "22"
 
 
+def test_the_admin_offers_no_way_to_write_an_addendum(admin_client, clinician, patient):
+    # An addendum goes through the note's page, which audits it and stores the next PDF.
+    note = sign(make_note(clinician, patient, "64681", complete=True), clinician)
+    assert admin_client.get("/admin/checklists/addendum/add/").status_code == 403
+    response = admin_client.post(
+        "/admin/checklists/addendum/add/",
+        {"note": note.pk, "author": clinician.pk, "reason": "Correction", "text": "x"},
+    )
+    assert response.status_code == 403
+    assert not Addendum.objects.filter(note=note).exists()
+    assert "Add addendum" not in admin_client.get("/admin/checklists/addendum/").text
+
+
 def test_an_addendum_is_appended_and_shown_with_the_note(
     clinician_client, clinician, patient, monkeypatch
 ):
