@@ -23,7 +23,7 @@ from review.selectors import with_open_query_count
 from . import copy_sources, favourites, icd10, services
 from .access import can_edit, get_note_for_user, readable_notes
 from .canonical import content_hash
-from .code_picker import picker_entries
+from .code_picker import active_codes, picker_entries
 from .completeness import assess
 from .copy_forward import SECTION_LABELS, unconfirmed_by_section
 from .element_form import NA_SUFFIX, ElementForm
@@ -177,7 +177,7 @@ def favourite_new(request, pk):
     return redirect("checklists:note-edit", note.pk)
 
 
-def _edit_forms(note, data=None):
+def _edit_forms(note, data=None, *, codes=None):
     header_initial = {
         "patient": note.patient_id,
         "date_of_service": note.date_of_service,
@@ -186,7 +186,7 @@ def _edit_forms(note, data=None):
     initial_lines = line_initial(note)
     return (
         NoteHeaderForm(data, prefix="header", initial=header_initial),
-        CodeLineFormSet(data, prefix="lines", initial=initial_lines + [{"units": 1}]),
+        CodeLineFormSet(data, prefix="lines", initial=initial_lines + [{"units": 1}], codes=codes),
         ElementForm(data, note=note),
     )
 
@@ -337,8 +337,9 @@ def note_edit(request, pk):
                 "Saved everything else; the fields marked in red were not saved. "
                 "Correct them and save again.",
             )
-    else:
-        forms = _edit_forms(note)
+    codes = active_codes()
+    if request.method != "POST":
+        forms = _edit_forms(note, codes=codes)
     header, lines, elements = forms
     # A rebound form after a code change would ask the old codes' elements: draw the saved.
     if status == 200 and elements.elements != note.definitions.get("elements"):
@@ -351,7 +352,7 @@ def note_edit(request, pk):
             "header": header,
             "lines": lines,
             "form": elements,
-            "picker": json.dumps(picker_entries()),
+            "picker": json.dumps(picker_entries(codes)),
             "conflict": conflict,
             "form_version": note.version,
             **_panel_context(note, elements, lines),
