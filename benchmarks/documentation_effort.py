@@ -10,11 +10,13 @@ case, their earlier signed notes. Per case it prints the actions (clicks, select
 fields), the Tab stops from the first field of each form to its submit button ("Start
 note", "Save and sign…"), and a floor measured in the same run: the fewest actions any UI
 could need, one per required element the clinician still had to answer when the checklist
-opened, plus the fixed steps (New note, patient, start, Save and sign, password, Sign note).
+opened, plus the fixed steps (New note, patient, start, Save and sign, password, Sign note;
+for the repeat, which starts from "Repeat" on the patient's last note in the notes list:
+Repeat, Confirm all copied values, Save and sign, password, Sign note).
 
 Only required elements are answered, with the first plausible choice: the benchmark measures
 the path to a signable note, not a model note. Nothing is answered for the clinician that the
-app defaulted; the copied and prefilled values are confirmed once per section, as the app
+app defaulted; the copied and prefilled values are confirmed, once for all, as the app
 requires.
 """
 
@@ -23,6 +25,7 @@ import datetime
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -169,21 +172,27 @@ class Clinician:
         self.base = base
         self.counts = {"clicks": 0, "selections": 0, "typed": 0}
         self.tab_stops = {}
+        self.log = []  # (kind, selector): what --verbose prints
+        self.stops = {}  # form -> what each Tab stop was: what --verbose prints
 
     def click(self, selector):
         self.counts["clicks"] += 1
+        self.log.append(("click", selector))
         self.page.click(selector)
 
     def select(self, selector, **kwargs):
         self.counts["selections"] += 1
+        self.log.append(("select", selector))
         self.page.select_option(selector, **kwargs)
 
     def type(self, selector, text):
         self.counts["typed"] += 1
+        self.log.append(("type", selector))
         self.page.fill(selector, text)
 
     def check(self, selector):
         self.counts["clicks"] += 1
+        self.log.append(("check", selector))
         self.page.check(selector)
 
     @property
@@ -195,8 +204,15 @@ class Clinician:
         keyboard user passes through after the page's skip link."""
         page = self.page
         page.focus(first)
+        describe = (
+            "() => { const e = document.activeElement; return e.tagName.toLowerCase()"
+            " + (e.name ? ` ${e.name}` : '') + (e.value && e.type !== 'text' ?"
+            " `=${e.value}` : '') + (e.id ? ` #${e.id}` : '') }"
+        )
+        self.stops[form] = [page.evaluate(describe)]
         for stops in range(2, 400):
             page.keyboard.press("Tab")
+            self.stops[form].append(page.evaluate(describe))
             if page.evaluate(f"() => document.activeElement.matches({target!r})"):
                 self.tab_stops[form] = stops
                 return stops
@@ -232,8 +248,9 @@ def answer(tab, key, prefer):
         low = float(field.get_attribute("min") or 0)
         high = float(field.get_attribute("max") or 100)
         tab.type(f"[name='{key}']", value or str(int(low + (high - low) / 2)))
-    elif kind == "date":
-        tab.type(f"[name='{key}']", value or (TODAY - datetime.timedelta(days=30)).isoformat())
+    elif kind == "date" or field.first.get_attribute("placeholder") == "mm/dd/yyyy":
+        day = TODAY - datetime.timedelta(days=30)
+        tab.type(f"[name='{key}']", value or f"{day:%m/%d/%Y}")
     else:
         label = wrapper.locator("label, legend").first.text_content().strip().lower()
         tab.type(f"[name='{key}']", value or f"Synthetic {label[:60]}.")
@@ -264,10 +281,10 @@ def fill_and_sign(tab, prefer):
     page = tab.page
     tab.count_tab_stops("edit", "button[name=sign]", ".visit-details > summary")
     floor = len(missing_required(page))
-    for section in ("pre", "procedure", "post"):
-        if page.locator(f"#sec-{section} button[name=confirm]").count():
-            tab.click(f"#sec-{section} button[name=confirm]")
-            page.wait_for_url(re.compile(r".*/edit/(#.*)?$"))
+    if page.locator("#confirm-all").count():
+        # The clinician has read the copied values (listed above the button) and confirms.
+        tab.click("#confirm-all")
+        page.wait_for_url(re.compile(r".*/edit/(#.*)?$"))
     answered = set()
     for _ in range(6):  # conditional elements appear as their parents are answered
         keys = [k for k in missing_required(page) if k not in answered]
@@ -348,10 +365,12 @@ def run_case(browser, base, case, patients):
     page.wait_for_url("**/notes/**")
     patient = patients[case["patient"]]
     if case.get("copy_forward"):
-        start_new_note(tab, patient)
+        # "Repeat" on the patient's last note in the notes list: patient, codes and start
+        # in one click (the new-note page's repeat button is the same plus "New note").
+        page.goto(base + "/notes/new/")
         tab.count_tab_stops("new", "button[name=start]:not(.visually-hidden)", "#patient-filter")
-        page.wait_for_selector("#copy-sources button[name=from_note]")
-        tab.click("#copy-sources button[name=from_note] >> nth=0")
+        page.goto(base + "/notes/")
+        tab.click(f"tr:has-text('{patient.mrn}') button[name=repeat_note] >> nth=0")
     else:
         start_new_note(
             tab,
@@ -367,8 +386,9 @@ def run_case(browser, base, case, patients):
     page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
     floor = fill_and_sign(tab, case["prefer"])
     context.close()
-    # New note, patient, start, Save and sign, password, Sign note.
-    return tab, floor + 6
+    # New note, patient, start, Save and sign, password, Sign note; a repeat: Repeat (all
+    # three in one), Confirm all copied values, Save and sign, password, Sign note.
+    return tab, floor + (5 if case.get("copy_forward") else 6)
 
 
 def screenshots(browser, base, folder: Path, patients):
@@ -412,12 +432,18 @@ def screenshots(browser, base, folder: Path, patients):
         },
         actor=user,
     )
-    source = Note.objects.filter(patient=patients["repeat64635"]).signed().latest("pk")
+    # The patient's earlier RF (not the repeat the case signed today), copied to a note of
+    # yesterday: two notes of the same codes on one day would be a duplicate claim.
+    source = (
+        Note.objects.filter(patient=patients["repeat64635"], date_of_service__lt=TODAY)
+        .signed()
+        .latest("date_of_service", "pk")
+    )
     start = copy_sources.from_note(source)
     copied = services.create_note(
         clinician=user,
         patient=source.patient,
-        date_of_service=TODAY,
+        date_of_service=TODAY - datetime.timedelta(days=1),
         place_of_service="22",
         lines=start.lines,
         answers=start.answers,
@@ -462,9 +488,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="one case: does it still work")
     parser.add_argument("--screenshots", type=Path, help="save README screenshots here")
+    parser.add_argument("--case", help="only the cases whose name contains this")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print each action and each Tab stop"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="effort-"))
+    try:
+        return run(args, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)  # the scratch database and its journal
+
+
+def run(args, scratch: Path) -> int:
     env = _env(scratch / "db.sqlite3")
     os.environ.update(env)
     import django
@@ -498,9 +535,16 @@ def main():
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
             )
             rows = []
-            for case in CASES[:1] if args.smoke else CASES:
+            cases = CASES[:1] if args.smoke else CASES
+            cases = [case for case in cases if (args.case or "") in case["name"]]
+            for case in cases:
                 print(f"case: {case['name']}", file=sys.stderr)
                 tab, floor = run_case(browser, base, case, patients)
+                if args.verbose:
+                    for kind, selector in tab.log:
+                        print(f"  {kind:6} {selector}", file=sys.stderr)
+                    for form, stops in tab.stops.items():
+                        print(f"  Tab stops on {form}: {', '.join(stops)}", file=sys.stderr)
                 rows.append((case["name"], tab, floor))
             if args.screenshots:
                 screenshots(browser, base, args.screenshots, patients)

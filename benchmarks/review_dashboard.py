@@ -107,12 +107,15 @@ def measure(size: int, url: str, repeat: int) -> dict:
     client = Client()
     client.force_login(get_user_model().objects.get(username="manager"))
 
+    cpu_times = []
+
     def timed(url, params=None, *, stream=False):
         with CaptureQueriesContext(connection) as context:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, params or {})
             body = b"".join(response.streaming_content) if stream else response.content
             elapsed = time.perf_counter() - started
+            cpu_times.append(time.process_time() - started_cpu)
         assert response.status_code == 200, (url, response.status_code)
         return elapsed, len(context.captured_queries), body
 
@@ -141,11 +144,15 @@ def measure(size: int, url: str, repeat: int) -> dict:
         for _ in range(2):
             timed("/review/", params)
         times, queries = [], 0
+        cpu_times.clear()
         for _ in range(repeat):
             elapsed, queries, _ = timed("/review/", params)
             times.append(elapsed)
         result[f"dashboard {label}"] = {
             "median_ms": statistics.median(times) * 1000,
+            # The app's own CPU (this process: views, ORM, templates), not the database's.
+            "cpu_ms": statistics.median(cpu_times) * 1000,
+            "load": os.getloadavg()[0],
             "p90_ms": sorted(times)[int(len(times) * 0.9) - 1] * 1000,
             "queries": queries,
             "own_queries": own_queries(params),
@@ -299,6 +306,10 @@ def _table(results):
         lines.append(
             f"{key + ' median / p90 ms':34}"
             + "".join(f"{r[key]['median_ms']:>13.1f} / {r[key]['p90_ms']:6.1f}" for r in results)
+        )
+        lines.append(
+            f"{'  app CPU ms, median (load avg)':34}"
+            + "".join(f"{r[key]['cpu_ms']:>13.1f} ({r[key]['load']:5.1f})" for r in results)
         )
         lines.append(
             f"{'  queries (dashboard / request)':34}"

@@ -55,10 +55,15 @@ TECHNIQUE_WORDS = {
 }
 
 
-def picker_entries() -> list[dict]:
-    """One entry per active code, for the page's JSON data island (json_script)."""
+def active_codes() -> list[ProcedureCode]:
+    """The active codes in code order: one query for the picker and the line choices."""
+    return list(ProcedureCode.objects.active().order_by("code"))
+
+
+def picker_entries(codes=None) -> list[dict]:
+    """One entry per active code (`codes`, else read here), for the page's data island."""
     entries = []
-    for code in ProcedureCode.objects.active().order_by("code"):
+    for code in active_codes() if codes is None else codes:
         region = BODY_REGIONS.get(code.code, "")
         words = " ".join(TECHNIQUE_WORDS.get(t, "") for t in code.techniques)
         entries.append(

@@ -7,8 +7,9 @@ Pure: element definitions and answers in, answers out. The rules:
 - from the same patient's earlier note, the history and the procedure setup are copied;
 - a favourite crosses patients, so it keeps only the procedure setup and no free text,
   date or history (nothing patient-specific);
-- every copied value is marked (Note.copied) until the clinician confirms its section or
-  edits it, and a note with unconfirmed copies cannot be signed.
+- every copied value is marked (Note.copied) until the clinician edits it or confirms it
+  (its section, or all at once: "Confirm all copied values"), and a note with unconfirmed
+  copies cannot be signed.
 """
 
 SECTION_LABELS = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}

@@ -41,20 +41,20 @@ def from_favourite(favourite) -> Start:
     )
 
 
-def source_from_post(request, header) -> Start | None:
+def source_from_post(user, data, header) -> Start | None:
     """The start a new-note POST asks for, or None with an error on the header form."""
     if not header.is_valid():
         return None
     patient = header.cleaned_data["patient"]
-    if "from_favourite" in request.POST:
-        favourite = request.user.favourites.filter(pk=request.POST["from_favourite"]).first()
+    if "from_favourite" in data:
+        favourite = user.favourites.filter(pk=data["from_favourite"]).first()
         if favourite is None:
             header.add_error(None, "That favourite no longer exists.")
             return None
         return from_favourite(favourite)
     note = (
-        readable_notes(request.user)
-        .filter(pk=request.POST.get("from_note") or 0)
+        readable_notes(user)
+        .filter(pk=data.get("from_note") or 0)
         .select_related("snapshot")
         .first()
     )
@@ -92,6 +92,54 @@ def last_notes(user, patient_id, limit=3) -> list[Note]:
         if len(found) == limit:
             break
     return found
+
+
+def recent_repeats(user, limit=5) -> list[Note]:
+    """The clinician's own last signed note for each of their most recent patients: one
+    click on the new-note page starts the patient's next note from it."""
+    notes = (
+        readable_notes(user)
+        .filter(clinician=user)
+        .exclude(status=Note.Status.DRAFT)
+        .select_related("patient")
+        .prefetch_related("lines")
+        .defer("answers")
+        .order_by("-date_of_service", "-pk")[:100]
+    )
+    found, seen = [], set()
+    for note in notes:
+        if note.patient_id not in seen:
+            seen.add(note.patient_id)
+            found.append(note)
+        if len(found) == limit:
+            break
+    return found
+
+
+def with_repeat_patient(user, data, *, today, place_of_service):
+    """A new-note POST whose "Repeat" button (new-note page, notes list) names one of the
+    clinician's own signed notes: the same POST with that note's patient and the note as
+    the start (`from_note`); from the notes list, today's date and the practice's place of
+    service, as the new-note page starts with."""
+    if "repeat_note" not in data:
+        return data
+    data = data.copy()
+    wanted = data.get("repeat_note")
+    note = (
+        readable_notes(user)
+        .filter(clinician=user, pk=wanted if str(wanted).isdigit() else 0)
+        .exclude(status=Note.Status.DRAFT)
+        .first()
+    )
+    data["from_note"] = wanted
+    data["header-patient"] = str(note.patient_id) if note else ""
+    if "header-date_of_service" not in data:
+        data["header-date_of_service"] = today.isoformat()
+    if "header-place_of_service" not in data:
+        data["header-place_of_service"] = place_of_service or ""
+    for name, value in (("lines-TOTAL_FORMS", "0"), ("lines-INITIAL_FORMS", "0")):
+        data.setdefault(name, value)
+    return data
 
 
 def save_favourite(note, *, name, clinician) -> Favourite:

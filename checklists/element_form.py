@@ -5,6 +5,7 @@ cleaned to JSON-friendly answers: text, "yes"/"no", choice values, lists, ISO da
 numbers as decimal strings (so 0.25 stays 0.25).
 """
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -19,7 +20,8 @@ from .diagnosis_field import DiagnosisCodesField
 
 NA_SUFFIX = "__na"
 YES_NO = [("yes", "Yes"), ("no", "No")]
-PAIN_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(11)]
+DATE_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y"]
+PAIN_CHOICES = [(str(n), str(n)) for n in range(11)]
 
 
 def plain_number(value: Decimal) -> str:
@@ -87,11 +89,29 @@ def field_for(element) -> forms.Field:
     if kind in ("number", "percent"):
         return _decimal_field(element, **common)
     if kind == "pain_score":
-        return forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, empty_value=None, **common)
+        # The 0-10 scale in one row: one tap (a select is two), one Tab stop, arrow keys.
+        return forms.TypedChoiceField(
+            choices=PAIN_CHOICES,
+            coerce=int,
+            empty_value=None,
+            widget=forms.RadioSelect(attrs={"data-scale": "0-10"}),
+            **common,
+        )
     if kind == "icd10":
         return DiagnosisCodesField(**common)
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        # One text field, not the browser's date input: that is three or four Tab stops
+        # (month, day, year, picker) and these are past dates typed or prefilled from
+        # the patient's history. US order as shown; ISO accepted too.
+        return forms.DateField(
+            input_formats=DATE_FORMATS,
+            widget=forms.DateInput(
+                format=DATE_FORMATS[0],
+                attrs={"inputmode": "numeric", "placeholder": "mm/dd/yyyy", "autocomplete": "off"},
+            ),
+            error_messages={"invalid": f"{element['label']}: enter a date as mm/dd/yyyy."},
+            **common,
+        )
     if kind == "datetime":
         return forms.DateTimeField(
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -117,6 +137,11 @@ def to_initial(element, value):
         return None
     if element["input_type"] == "pain_score":
         return str(value)
+    if element["input_type"] == "date" and isinstance(value, str):
+        try:  # shown as mm/dd/yyyy by the widget
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
     return value
 
 

@@ -10,21 +10,24 @@ catalog, empty, filled and with errors. Other widgets raise: use crispy for them
 """
 
 import copy
+import html
 
 from django import forms
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 CHOICE_GROUPS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 UNSUPPORTED = (forms.CheckboxInput, forms.FileInput, forms.MultiWidget)
 WIDGET_TEMPLATES = {
     f"django/forms/widgets/{name}.html"
-    for name in ("text", "number", "date", "datetime", "email", "textarea", "select")
+    for name in ("text", "number", "date", "datetime", "email", "hidden", "textarea", "select")
 }
 
 
 def _e(value) -> str:
-    return str(conditional_escape(value))
+    """conditional_escape without its lazy-string wrapper (a few thousand calls a page)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:

@@ -141,9 +141,15 @@ class CodeLineForm(forms.Form):
 
 
 class BaseCodeLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args, **kwargs):
-        self._choices = code_choices()
-        self._techniques = code_techniques()
+    def __init__(self, *args, codes=None, **kwargs):
+        """`codes`: the active ProcedureCodes, when the page has read them already (for the
+        code picker), so that the choices cost no query of their own."""
+        if codes is None:
+            self._choices = code_choices()
+            self._techniques = code_techniques()
+        else:
+            self._choices = [("", "—")] + [(c.code, f"{c.code} · {c.title}") for c in codes]
+            self._techniques = {c.code: c.techniques for c in codes}
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):

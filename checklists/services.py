@@ -134,6 +134,36 @@ def with_line_technique(answers: dict, lines, definitions: dict) -> dict:
     return {**answers, "technique": {"value": technique}}
 
 
+def with_answer_technique(lines, answers: dict, definitions: dict, previous="") -> list[dict]:
+    """The lines, following the checklist's technique answer when the line's code covers
+    it: a line that names no technique, or the one the answer had before (`previous`),
+    takes the answer (the claim reads it on the line). A line that names another technique
+    keeps it."""
+    technique = (answers.get("technique") or {}).get("value") or ""
+    codes = definitions.get("codes", {})
+    return [
+        {**line, "technique": technique}
+        if technique
+        and line.get("technique", "") in ("", previous)
+        and technique in codes.get(line["code"], {}).get("techniques", [])
+        else line
+        for line in lines
+    ]
+
+
+def _from_history(note, answers: dict, lines, day) -> dict:
+    """{key: (answer, source)}: what the patient's earlier notes fill among the note's
+    elements still unanswered (checklists.history_prefill)."""
+    keys = {e["key"] for e in note.definitions["elements"]} - set(answers)
+    return history_prefill.prefill(
+        element_keys=keys,
+        codes=[line["code"] for line in lines],
+        sites=[line.get("site", "") for line in lines],
+        date=day,
+        past=history_prefill.past_notes(note.patient_id, exclude_pk=note.pk),
+    )
+
+
 def _write_lines(note, lines):
     note.lines.all().delete()
     CodeLine.objects.bulk_create(
@@ -229,6 +259,7 @@ def save_note(
         raise StaleVersion(current)
     old_lines = line_dicts(current)
     line_changes = {}
+    prefilled = {}
     if lines is not None:
         lines = with_code_techniques(lines, current.definitions)
     if lines is not None and lines != old_lines:
@@ -236,12 +267,23 @@ def save_note(
         old_codes = [line["code"] for line in old_lines]
         new_codes = [line["code"] for line in lines]
         if old_codes != new_codes:
-            # New codes bring their elements from today's catalog; answers are kept.
+            # New codes bring their elements from today's catalog; answers are kept, and
+            # the patient's history fills the new elements it can, marked as on a new note.
             current.definitions = build_definitions(new_codes, payer_kind_of(current.patient))
             current.catalog_version = current.definitions["catalog_version"]
+            day = (header or {}).get("date_of_service") or current.date_of_service
+            prefilled = _from_history(current, answers, lines, day)
+            answers = answers | {key: answer for key, (answer, _) in prefilled.items()}
         lines = with_code_techniques(lines, current.definitions)
         if shared_technique(lines) != shared_technique(old_lines):
             answers = with_line_technique(answers, lines, current.definitions)
+        _write_lines(current, lines)
+    shown = lines if lines is not None else old_lines
+    before = ((current.answers or {}).get("technique") or {}).get("value") or ""
+    filled = with_answer_technique(shown, answers, current.definitions, previous=before)
+    if filled != shown:
+        lines = filled
+        line_changes["lines"] = [old_lines, lines]
         _write_lines(current, lines)
     changes = {"answers": _changes(current.answers or {}, answers), **line_changes}
     for name, value in (header or {}).items():
@@ -249,6 +291,9 @@ def save_note(
             changes[name] = [str(getattr(current, name)), str(value)]
             setattr(current, name, value)
     copied = still_unconfirmed(current.copied or {}, current.answers or {}, answers)
+    copied |= {key: f"From {source}" for key, (_, source) in prefilled.items()}
+    if prefilled:
+        changes["prefilled"] = sorted(prefilled)
     for section in confirm:
         copied = confirm_section(copied, current.definitions.get("elements", []), section)
     if copied != (current.copied or {}):

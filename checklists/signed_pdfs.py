@@ -15,8 +15,10 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from .models import SignedPdf
+from .models import Addendum, Note, SignedPdf
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,30 @@ def current_version(note) -> int:
 def stored_current(note) -> SignedPdf | None:
     """The stored PDF of the signed note as it stands now, if it is stored yet."""
     return SignedPdf.objects.filter(note=note, version=current_version(note)).first()
+
+
+def stored_for_reader(user, note_id: int, version: int | None = None) -> SignedPdf | None:
+    """The stored PDF a download serves, in one query: `version` of the note (by default its
+    current one, 1 + its addenda), if `user` may read the note and that version is stored.
+
+    None says only "not served from storage here": the note is not readable, or a draft,
+    or that version is not stored (yet); the caller finds out which the slower way.
+    """
+    readable = Note.objects.readable_by(user).filter(pk=note_id).values("pk")
+    if version is None:
+        addenda = (
+            Addendum.objects.filter(note=OuterRef("note"))
+            .order_by()
+            .values("note")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        version = Value(1) + Coalesce(Subquery(addenda), Value(0))
+    return (
+        SignedPdf.objects.filter(note__in=readable, version=version)
+        .only("note_id", "version", "file", "sha256")
+        .first()
+    )
 
 
 def current(note) -> SignedPdf:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pdf_views, views
+from . import favourite_views, pdf_views, views
 
 app_name = "checklists"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("notes/new/", views.note_new, name="note-new"),
     path("notes/new/sources/", views.copy_source_list, name="note-copy-sources"),
     path("notes/<int:pk>/favourite/", views.favourite_new, name="favourite-new"),
+    path("favourites/", favourite_views.favourite_list, name="favourite-list"),
+    path("favourites/<int:pk>/rename/", favourite_views.favourite_rename, name="favourite-rename"),
+    path("favourites/<int:pk>/delete/", favourite_views.favourite_delete, name="favourite-delete"),
     path("notes/<int:pk>/", views.note_detail, name="note-detail"),
     path("notes/<int:pk>/edit/", views.note_edit, name="note-edit"),
     path("notes/<int:pk>/autosave/", views.note_autosave, name="note-autosave"),

@@ -20,10 +20,10 @@ from practice.access import require, require_reader
 from practice.models import Practice
 from review.selectors import with_open_query_count
 
-from . import copy_sources, icd10, services
+from . import copy_sources, favourites, icd10, services
 from .access import can_edit, get_note_for_user, readable_notes
 from .canonical import content_hash
-from .code_picker import picker_entries
+from .code_picker import active_codes, picker_entries
 from .completeness import assess
 from .copy_forward import SECTION_LABELS, unconfirmed_by_section
 from .element_form import NA_SUFFIX, ElementForm
@@ -79,11 +79,20 @@ def _default_place_of_service():
 def note_new(request):
     require(request.user, "checklists.add_note", "Your role does not create notes.")
     if request.method == "POST":
-        header = NoteHeaderForm(request.POST, prefix="header", user=request.user)
-        lines = CodeLineFormSet(request.POST, prefix="lines")
+        data = copy_sources.with_repeat_patient(
+            request.user,
+            request.POST,
+            today=timezone.localdate(),
+            place_of_service=_default_place_of_service(),
+        )
+        header = NoteHeaderForm(data, prefix="header", user=request.user)
+        lines = CodeLineFormSet(data, prefix="lines")
         source = None
-        if "from_note" in request.POST or "from_favourite" in request.POST:
-            source = copy_sources.source_from_post(request, header)
+        if "repeat_note" in data and not data["header-patient"]:
+            header.add_error(None, "That note is not one of your signed notes.")
+            lines_valid = False
+        elif "from_note" in data or "from_favourite" in data:
+            source = copy_sources.source_from_post(request.user, data, header)
             lines_valid = source is not None
         else:
             lines_valid = lines.is_valid()
@@ -105,7 +114,7 @@ def note_new(request):
                 messages.success(
                     request,
                     "Note started. Values marked “copied” came from earlier notes, a favourite "
-                    "or the patient's history: check and confirm each section before signing.",
+                    "or the patient's history: check them, then confirm them before signing.",
                 )
             else:
                 messages.success(request, "Note started. Fill it in; it saves as you type.")
@@ -129,6 +138,7 @@ def note_new(request):
             "lines": lines,
             "picker": json.dumps(picker_entries()),
             "favourites": request.user.favourites.all(),
+            "repeats": copy_sources.recent_repeats(request.user),
             "sources": copy_sources.last_notes(request.user, patient_id),
         },
     )
@@ -149,9 +159,9 @@ def copy_source_list(request):
 @login_required
 def favourite_new(request, pk):
     note = get_note_for_user(request, pk, edit=True)
-    name = " ".join(request.POST.get("name", "").split())[:80]
+    name = favourites.clean_name(request.POST.get("name", ""))
     if not name:
-        messages.error(request, "Name the favourite, e.g. “My usual lumbar RF”.")
+        messages.error(request, favourites.name_problem(request.user, name))
         return redirect("checklists:note-edit", note.pk)
     favourite = copy_sources.save_favourite(note, name=name, clinician=request.user)
     AuditEvent.objects.record(
@@ -167,7 +177,7 @@ def favourite_new(request, pk):
     return redirect("checklists:note-edit", note.pk)
 
 
-def _edit_forms(note, data=None):
+def _edit_forms(note, data=None, *, codes=None):
     header_initial = {
         "patient": note.patient_id,
         "date_of_service": note.date_of_service,
@@ -176,7 +186,7 @@ def _edit_forms(note, data=None):
     initial_lines = line_initial(note)
     return (
         NoteHeaderForm(data, prefix="header", initial=header_initial),
-        CodeLineFormSet(data, prefix="lines", initial=initial_lines + [{"units": 1}]),
+        CodeLineFormSet(data, prefix="lines", initial=initial_lines + [{"units": 1}], codes=codes),
         ElementForm(data, note=note),
     )
 
@@ -229,6 +239,7 @@ def _panel_context(note, elements=None, lines=None):
     )
     unconfirmed = unconfirmed_by_section(note.copied or {}, note.definitions.get("elements", []))
     return {
+        "note": note,
         "result": result,
         "problems": problems,
         "not_saved": not_saved,
@@ -246,6 +257,14 @@ def posted_version(request) -> int | None:
         return int(request.POST.get("version", ""))
     except ValueError:
         return None
+
+
+def _confirmed_sections(request) -> list[str]:
+    """The sections whose copied values the clinician confirmed ("all": every section)."""
+    posted = request.POST.getlist("confirm")
+    if "all" in posted:
+        return list(SECTION_LABELS)
+    return [section for section in posted if section in SECTION_LABELS]
 
 
 def _save_from_post(request, note):
@@ -272,7 +291,7 @@ def _save_from_post(request, note):
         answers=elements.answers(previous=note.answers),
         lines=new_lines,
         header=header_values,
-        confirm=[s for s in request.POST.getlist("confirm") if s in SECTION_LABELS],
+        confirm=_confirmed_sections(request),
         actor=request.user,
         request=request,
     )
@@ -304,10 +323,11 @@ def note_edit(request, pk):
         else:
             if not has_errors:
                 confirmed = request.POST.get("confirm")
-                if confirmed in SECTION_LABELS:
+                if confirmed in SECTION_LABELS or confirmed == "all":
                     messages.success(request, "Copied values confirmed.")
                     edit_url = reverse("checklists:note-edit", args=[note.pk])
-                    return redirect(f"{edit_url}#sec-{confirmed}")
+                    anchor = f"#sec-{confirmed}" if confirmed in SECTION_LABELS else ""
+                    return redirect(f"{edit_url}{anchor}")
                 messages.success(request, f"Draft saved at {timezone.localtime():%H:%M}.")
                 if "sign" in request.POST:
                     return redirect("checklists:note-sign", note.pk)
@@ -317,8 +337,9 @@ def note_edit(request, pk):
                 "Saved everything else; the fields marked in red were not saved. "
                 "Correct them and save again.",
             )
-    else:
-        forms = _edit_forms(note)
+    codes = active_codes()
+    if request.method != "POST":
+        forms = _edit_forms(note, codes=codes)
     header, lines, elements = forms
     # A rebound form after a code change would ask the old codes' elements: draw the saved.
     if status == 200 and elements.elements != note.definitions.get("elements"):
@@ -331,7 +352,7 @@ def note_edit(request, pk):
             "header": header,
             "lines": lines,
             "form": elements,
-            "picker": json.dumps(picker_entries()),
+            "picker": json.dumps(picker_entries(codes)),
             "conflict": conflict,
             "form_version": note.version,
             **_panel_context(note, elements, lines),

@@ -4,10 +4,9 @@ The same figures as review.selectors, which aggregates the notes themselves; the
 uses these whenever every active filter is one the tallies are keyed by (dates, code,
 clinician, place, status, complete or not), and the selectors otherwise. A code filter
 reads the per-code tallies: notes and gaps under each code a note bills, and pairs of
-codes billed together for the per-code table. Codes and
-missing elements are tallied per month: a date range that cuts a month counts that
-month's notes directly, in the same query (UNION ALL), so the answer is exact for any
-range. Query counts are the selectors' own: one per figure.
+codes billed together for the per-code table. Every tally is per month: a date range that
+cuts a month counts that month's notes directly, in the same query (UNION ALL), so the
+answer is exact for any range. Query counts are the selectors' own: one per figure.
 """
 
 import calendar
@@ -16,9 +15,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from checklists.models import CodeLine, Note, NoteGap
 
+from .expressions import DaysToSign
 from .models import CodePairTally, CodeTally, GapCodeTally, GapTally, NoteCodeTally, NoteTally
 from .selectors import MISSING_LABEL_SQL, Group, Missing, missing_items, open_query_note_ids
 
@@ -56,14 +57,6 @@ class Scope:
             q &= Q(status=self.status)
         if self.completeness:
             q &= Q(complete=self.completeness == "complete")
-        return q
-
-    def days(self) -> Q:
-        q = self.dimensions()
-        if self.dos_from:
-            q &= Q(day__gte=self.dos_from)
-        if self.dos_to:
-            q &= Q(day__lte=self.dos_to)
         return q
 
     def partial_months(self) -> list[datetime.date]:
@@ -110,26 +103,30 @@ def _zero():
 def by_clinician(
     scope: Scope, notes, *, today: datetime.date, older_days: int, names: dict[str, str]
 ) -> tuple[Group, list[Group]]:
-    """One query: per clinician and days to signature, plus open queries per clinician.
+    """One query: per clinician and days to signature, from the tallies' whole months, the
+    notes of the months the date range cuts, and open queries per clinician.
 
-    Open queries change without a note changing, so they are counted from the few notes
-    that have one (days_to_sign -2 marks those rows).
+    Two more things come from the notes: open queries change without a note changing, so
+    they are counted from the few notes that have one (days_to_sign -2 marks those rows);
+    and whether a draft is older than the cutoff is a matter of days, so the drafts of the
+    cutoff's own month are counted from the notes (the months before are all old).
     """
     cutoff = today - datetime.timedelta(days=older_days)
+    cutoff_month = cutoff.replace(day=1)
     draft = Q(status=Note.Status.DRAFT)
     tallied = (
         (NoteCodeTally if scope.code else NoteTally)
-        .objects.filter(scope.days())
+        .objects.filter(scope.whole_months())
         .values("clinician_id", "days_to_sign")
         .annotate(
             notes=Sum("note_count"),
             complete=Sum("note_count", filter=Q(complete=True)),
             drafts=Sum("note_count", filter=draft),
-            old_drafts=Sum("note_count", filter=draft & Q(day__lt=cutoff)),
+            old_drafts=Sum("note_count", filter=draft & Q(month__lt=cutoff_month)),
             open_queries=_zero(),
         )
     )
-    queried = (
+    parts = [
         notes.order_by()
         .filter(pk__in=open_query_note_ids())
         .values("clinician_id")
@@ -141,10 +138,37 @@ def by_clinician(
             old_drafts=_zero(),
             open_queries=Count("pk"),
         )
-    )
+    ]
+    partial = scope.partial_months()
+    if cutoff_month not in partial:
+        parts.append(
+            notes.order_by()
+            .filter(draft, date_of_service__gte=cutoff_month, date_of_service__lt=cutoff)
+            .values("clinician_id")
+            .annotate(
+                days_to_sign=Value(-1, output_field=IntegerField()),
+                notes=_zero(),
+                complete=_zero(),
+                drafts=_zero(),
+                old_drafts=Count("pk"),
+                open_queries=_zero(),
+            )
+        )
+    edges = scope.edge_notes(notes)
+    if edges is not None:
+        parts.append(
+            edges.values("clinician_id").annotate(
+                days_to_sign=Coalesce(DaysToSign(), Value(-1), output_field=IntegerField()),
+                notes=Count("pk"),
+                complete=Count("pk", filter=Q(required_missing=0)),
+                drafts=Count("pk", filter=draft),
+                old_drafts=Count("pk", filter=draft & Q(date_of_service__lt=cutoff)),
+                open_queries=_zero(),
+            )
+        )
     total = Group("all", "All clinicians")
     groups: dict[int, Group] = {}
-    for row in tallied.union(queried, all=True):
+    for row in tallied.union(*parts, all=True):
         pk = row["clinician_id"]
         group = groups.get(pk) or groups.setdefault(
             pk, Group(str(pk), names.get(str(pk), f"User {pk}"))

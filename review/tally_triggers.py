@@ -24,11 +24,11 @@ from django.conf import settings
 
 NOTE_KEY = ("clinician_id", "place", "status", "complete")
 KEYS = {
-    "review_notetally": ("day", *NOTE_KEY, "days_to_sign"),
+    "review_notetally": ("month", *NOTE_KEY, "days_to_sign"),
     "review_codetally": ("month", *NOTE_KEY, "code"),
     "review_gaptally": ("month", *NOTE_KEY, "element_key", "requirement"),
     # The same, per billed code: the dashboard filtered by a code.
-    "review_notecodetally": ("day", *NOTE_KEY, "days_to_sign", "code"),
+    "review_notecodetally": ("month", *NOTE_KEY, "days_to_sign", "code"),
     "review_codepairtally": ("month", *NOTE_KEY, "code", "other_code"),
     "review_gapcodetally": ("month", *NOTE_KEY, "element_key", "requirement", "code"),
 }
@@ -52,12 +52,11 @@ def _days_to_sign(vendor, note):
     return f"CASE WHEN {note}.signed_at IS NULL THEN -1 ELSE {days} END"
 
 
-def _note_columns(vendor, note, period):
-    first = (
-        note + ".date_of_service" if period == "day" else _month(vendor, f"{note}.date_of_service")
-    )
+def _note_columns(vendor, note):
+    """Every tally's key columns of the note: month of service, clinician, place, status,
+    complete or not."""
     return [
-        first,
+        _month(vendor, f"{note}.date_of_service"),
         f"{note}.clinician_id",
         f"{note}.place_of_service",
         f"{note}.status",
@@ -82,7 +81,7 @@ def _upsert(table, values, source="", *, where="true", group="", count="{delta}"
 
 def note_row(vendor, note):
     """The note's own row (no FROM: the note is NEW or OLD)."""
-    values = [*_note_columns(vendor, note, "day"), _days_to_sign(vendor, note)]
+    values = [*_note_columns(vendor, note), _days_to_sign(vendor, note)]
     return _upsert("review_notetally", values)
 
 
@@ -99,7 +98,7 @@ def note_codes(vendor, note):
     """One row per distinct code of the note's lines."""
     return _upsert(
         "review_codetally",
-        [*_note_columns(vendor, note, "month"), "c.code"],
+        [*_note_columns(vendor, note), "c.code"],
         f"FROM {_codes_of(f'{note}.id')} c",
     )
 
@@ -108,7 +107,7 @@ def note_code_rows(vendor, note):
     """The note's own row under each of its codes."""
     return _upsert(
         "review_notecodetally",
-        [*_note_columns(vendor, note, "day"), _days_to_sign(vendor, note), "c.code"],
+        [*_note_columns(vendor, note), _days_to_sign(vendor, note), "c.code"],
         f"FROM {_codes_of(f'{note}.id')} c",
     )
 
@@ -117,7 +116,7 @@ def note_code_pairs(vendor, note):
     """Every ordered pair of the note's codes, each code with itself included."""
     return _upsert(
         "review_codepairtally",
-        [*_note_columns(vendor, note, "month"), "a.code", "b.code"],
+        [*_note_columns(vendor, note), "a.code", "b.code"],
         f"FROM {_codes_of(f'{note}.id')} a, {_codes_of(f'{note}.id')} b",
     )
 
@@ -125,7 +124,7 @@ def note_code_pairs(vendor, note):
 def note_code_gaps(vendor, note):
     return _upsert(
         "review_gapcodetally",
-        [*_note_columns(vendor, note, "month"), "g.element_key", "g.requirement", "c.code"],
+        [*_note_columns(vendor, note), "g.element_key", "g.requirement", "c.code"],
         f"FROM checklists_notegap g, {_codes_of(f'{note}.id')} c",
         where=f"g.note_id = {note}.id",
     )
@@ -134,7 +133,7 @@ def note_code_gaps(vendor, note):
 def note_gaps(vendor, note):
     return _upsert(
         "review_gaptally",
-        [*_note_columns(vendor, note, "month"), "g.element_key", "g.requirement"],
+        [*_note_columns(vendor, note), "g.element_key", "g.requirement"],
         "FROM checklists_notegap g",
         where=f"g.note_id = {note}.id",
     )
@@ -155,7 +154,7 @@ def line_code(vendor, line, *, exclude_self):
     the code's month row, the note's row under the code, the code's pairs with the
     note's other codes, and the note's gaps under the code."""
     where = _first_of_its_code(line, exclude_self)
-    month = _note_columns(vendor, "n", "month")
+    month = _note_columns(vendor, "n")
     others = (
         f"(SELECT DISTINCT code FROM checklists_codeline o"
         f" WHERE o.note_id = {line}.note_id AND o.code <> {line}.code AND o.id <> {line}.id)"
@@ -166,7 +165,7 @@ def line_code(vendor, line, *, exclude_self):
         ),
         _upsert(
             "review_notecodetally",
-            [*_note_columns(vendor, "n", "day"), _days_to_sign(vendor, "n"), f"{line}.code"],
+            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n"), f"{line}.code"],
             "FROM checklists_note n",
             where=where,
         ),
@@ -193,7 +192,7 @@ def line_code(vendor, line, *, exclude_self):
 
 def gap_element(vendor, gap):
     """The gap's element on its note's month row, and under each of the note's codes."""
-    values = [*_note_columns(vendor, "n", "month"), f"{gap}.element_key", f"{gap}.requirement"]
+    values = [*_note_columns(vendor, "n"), f"{gap}.element_key", f"{gap}.requirement"]
     return [
         _upsert(
             "review_gaptally", values, "FROM checklists_note n", where=f"n.id = {gap}.note_id"
@@ -356,35 +355,35 @@ def rebuild_statements(vendor) -> list[str]:
         *(f"DELETE FROM {table}" for table in KEYS),
         _upsert(
             "review_notetally",
-            [*_note_columns(vendor, "n", "day"), _days_to_sign(vendor, "n")],
+            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n")],
             "FROM checklists_note n",
             group=True,
             count="COUNT(*)",
         ),
         _upsert(
             "review_codetally",
-            [*_note_columns(vendor, "n", "month"), "c.code"],
+            [*_note_columns(vendor, "n"), "c.code"],
             "FROM checklists_codeline c JOIN checklists_note n ON n.id = c.note_id",
             group=True,
             count="COUNT(DISTINCT n.id)",
         ),
         _upsert(
             "review_gaptally",
-            [*_note_columns(vendor, "n", "month"), "g.element_key", "g.requirement"],
+            [*_note_columns(vendor, "n"), "g.element_key", "g.requirement"],
             "FROM checklists_notegap g JOIN checklists_note n ON n.id = g.note_id",
             group=True,
             count="COUNT(*)",
         ),
         _upsert(
             "review_notecodetally",
-            [*_note_columns(vendor, "n", "day"), _days_to_sign(vendor, "n"), "c.code"],
+            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n"), "c.code"],
             f"FROM {NOTE_CODES} c JOIN checklists_note n ON n.id = c.note_id",
             group=True,
             count="COUNT(*)",
         ),
         _upsert(
             "review_codepairtally",
-            [*_note_columns(vendor, "n", "month"), "a.code", "b.code"],
+            [*_note_columns(vendor, "n"), "a.code", "b.code"],
             f"FROM {NOTE_CODES} a JOIN {NOTE_CODES} b ON b.note_id = a.note_id"
             " JOIN checklists_note n ON n.id = a.note_id",
             group=True,
@@ -392,7 +391,7 @@ def rebuild_statements(vendor) -> list[str]:
         ),
         _upsert(
             "review_gapcodetally",
-            [*_note_columns(vendor, "n", "month"), "g.element_key", "g.requirement", "c.code"],
+            [*_note_columns(vendor, "n"), "g.element_key", "g.requirement", "c.code"],
             f"FROM checklists_notegap g JOIN {NOTE_CODES} c ON c.note_id = g.note_id"
             " JOIN checklists_note n ON n.id = g.note_id",
             group=True,

@@ -7,6 +7,7 @@ from practice.models import Practice
 
 from ..canonical import canonical_bytes
 from ..completeness import assess
+from ..forms import TECHNIQUE_LABELS
 from ..narrative import note_description
 from ..presentation import Row, display_value, note_sections
 
@@ -81,9 +82,17 @@ def code_lines(note) -> list[dict]:
             "modifiers": ", ".join(line.modifiers),
             "side": line.get_side_display() if line.side else "",
             "site": line.site,
+            "technique": TECHNIQUE_LABELS.get(line.technique, line.technique),
         }
         for line in note.lines.all()
     ]
+
+
+def lines_differ_in_technique(lines: list[dict]) -> bool:
+    """Whether the codes table needs a technique column: one session may bill toxin on
+    64642 and a phenol block on 64640. A technique every line shares prints once, with
+    the procedure's answers."""
+    return len({line["technique"] for line in lines}) > 1
 
 
 def key_findings(note) -> list[tuple[str, str]]:
@@ -116,6 +125,7 @@ def note_context(note, generated_at) -> dict:
     data_hash = hashlib.sha256(data).hexdigest()
     result = assess(note.definitions.get("elements", []), note.answers or {})
     sections = note_sections(note, include_undocumented=not note.is_signed)
+    lines = code_lines(note)
     return {
         "note": note,
         "practice": practice,
@@ -123,7 +133,8 @@ def note_context(note, generated_at) -> dict:
         "page_size": page_size(practice),
         "generated_at": generated_at,
         "title": document_title(note),
-        "lines": code_lines(note),
+        "lines": lines,
+        "technique_column": lines_differ_in_technique(lines),
         "description": note_description(note),
         "findings": key_findings(note),
         "sections": [PrintedSection(s.label, blocks(s.rows)) for s in sections],

@@ -12,7 +12,7 @@ from functools import cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML, Attachment
+from weasyprint import CSS, Attachment
 from weasyprint.text.fonts import FontConfiguration
 
 from config import low_priority
@@ -21,6 +21,7 @@ from procedures.plain_text import strip_bidi
 from ..canonical import FORMAT, note_format
 from .checklist_context import checklist_context
 from .fetcher import STATIC_BASE, StaticFilesFetcher
+from .lean_weasyprint import LeanHTML, compress_streams_once
 from .note_context import note_context
 
 PDF_VARIANT = "pdf/a-3b"
@@ -63,12 +64,13 @@ def write_pdf(html: str, *, attachments=(), variant=PDF_VARIANT, stylesheets=())
 
 
 def _write_pdf(html, attachments, variant, stylesheets=()) -> bytes:
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesFetcher())
+    document = LeanHTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesFetcher())
     return document.write_pdf(
         stylesheets=[print_stylesheet(), *stylesheets],
         font_config=font_config(),
         pdf_variant=variant,
         attachments=list(attachments),
+        finisher=compress_streams_once,
     )
 
 

@@ -8,6 +8,8 @@ The badge reads `note.open_query_count` when the list annotated it
 (review.selectors.with_open_query_count), so a page of notes costs no extra query.
 """
 
+from urllib.parse import urlencode
+
 from django import template
 
 from practice.roles import is_manager
@@ -45,13 +47,19 @@ def url_with(context, **changes):
 
     The page number is dropped too: a new filter or sort starts at the first page.
     """
-    query = context["request"].GET.copy()
-    query.pop("page", None)
+    request = context["request"]
+    # The page's parameters, read once per request: QueryDict.copy() deep-copies, and the
+    # dashboard asks for some seventy links.
+    base = getattr(request, "_url_with_base", None)
+    if base is None:
+        base = {name: values for name, values in request.GET.lists() if name != "page"}
+        request._url_with_base = base
+    query = dict(base)
     for name, value in changes.items():
         query.pop(name, None)
         if value not in (None, ""):
-            query[name] = value
-    encoded = query.urlencode()
+            query[name] = [value]
+    encoded = urlencode([(name, value) for name, values in query.items() for value in values])
     return f"?{encoded}" if encoded else "?"
 
 

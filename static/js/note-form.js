@@ -191,6 +191,23 @@
   var stopped = false;
   var DELAY = 800;
 
+  // The checklist's technique answers the code lines that name none, or name the one it
+  // had before, when their code covers it (the server does the same when it saves).
+  function currentTechnique() {
+    var field = form.querySelector('[name="technique"]');
+    if (field && field.type === "radio") field = form.querySelector('[name="technique"]:checked');
+    return (field && field.value) || "";
+  }
+  var lastTechnique = currentTechnique();
+  function fillLineTechniques(technique) {
+    form.querySelectorAll('select[name$="-technique"]').forEach(function (select) {
+      if (select.value && select.value !== lastTechnique) return;
+      var option = select.querySelector('option[value="' + technique + '"]');
+      if (option && !option.disabled) select.value = technique;
+    });
+    lastTechnique = technique;
+  }
+
   // --- Conditional elements. -------------------------------------------------------------
   function valuesOf(name) {
     // A hidden element counts as unanswered, so chained conditions retire together.
@@ -238,6 +255,8 @@
     if (data.sections_html !== undefined) {
       // The codes changed: their checklist replaces the old one.
       document.getElementById("note-sections").innerHTML = data.sections_html;
+      lastTechnique = currentTechnique();
+      if (window.checkboxGroups) window.checkboxGroups.setUp(document.getElementById("note-sections"));
       applyConditions();
     }
   }
@@ -423,6 +442,7 @@
   });
   form.addEventListener("change", function (event) {
     if (!event.target.name) return;
+    if (event.target.name === "technique") fillLineTechniques(event.target.value);
     applyConditions();
     schedule();
   });

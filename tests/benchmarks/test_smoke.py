@@ -68,3 +68,9 @@ def test_the_load_test_runs_without_errors_or_lost_writes():
     out = _smoke("load_test.py", "--port", str(_free_port()))
     assert "errors: 0" in out
     assert "audit chain: intact" in out
+
+
+def test_the_tally_choice_benchmark_runs():
+    out = _smoke("tally_choice.py")
+    assert "one code, drafts" in out
+    assert "save closing a gap" in out

@@ -1,5 +1,6 @@
 """The code picker, code lines with their technique, and the checklist rebuilt on a code change."""
 
+from checklists import services
 from checklists.code_picker import picker_entries, search
 from checklists.models import Note
 from tests.checklists.test_note_pages import edit_post
@@ -111,3 +112,67 @@ def test_changing_a_code_sends_the_rebuilt_checklist_with_the_autosave(
     note.refresh_from_db()
     assert note.codes == ["64642"]
     assert note.answers["technique"] == {"value": "chemodenervation"}
+
+
+def test_the_checklists_technique_fills_the_lines_that_name_none(clinician_client, patient):
+    lines = [("64635", "", "L4-L5"), ("64636", "cooled_rf", "L5-S1")]
+    clinician_client.post("/notes/new/", post_lines(patient, lines))
+    note = Note.objects.get()
+    assert "technique" not in note.answers  # the lines do not agree
+    data = edit_post(note, {"technique": {"value": "thermal_rf"}})
+    data["lines-1-technique"] = "cooled_rf"
+    clinician_client.post(f"/notes/{note.pk}/autosave/", data)
+    # The blank line takes the answer; the line that named its technique keeps it.
+    assert [(line.code, line.technique) for line in note.lines.all()] == [
+        ("64635", "thermal_rf"),
+        ("64636", "cooled_rf"),
+    ]
+    note.refresh_from_db()
+    assert note.answers["technique"] == {"value": "thermal_rf"}
+
+
+def test_a_technique_the_lines_code_does_not_cover_leaves_the_line_blank():
+    definitions = {
+        "codes": {
+            "64635": {"techniques": ["thermal_rf", "cooled_rf"]},
+            "64681": {"techniques": ["chemical"]},
+        }
+    }
+    lines = [{"code": "64635", "technique": ""}, {"code": "64681", "technique": ""}]
+    answers = {"technique": {"value": "thermal_rf"}}
+    assert services.with_answer_technique(lines, answers, definitions) == [
+        {"code": "64635", "technique": "thermal_rf"},
+        {"code": "64681", "technique": ""},
+    ]
+    assert services.with_answer_technique(lines, {}, definitions) == lines
+    # A line naming another technique keeps it, unless it is the answer's previous one.
+    named = [{"code": "64635", "technique": "cooled_rf"}]
+    assert services.with_answer_technique(named, answers, definitions) == named
+    assert services.with_answer_technique(named, answers, definitions, "cooled_rf") == [
+        {"code": "64635", "technique": "thermal_rf"}
+    ]
+
+
+def test_lines_that_followed_the_checklists_technique_follow_its_change(clinician_client, patient):
+    lines = [("64635", "", "L4-L5"), ("64636", "", "L5-S1")]
+    clinician_client.post("/notes/new/", post_lines(patient, lines))
+    note = Note.objects.get()
+    clinician_client.post(
+        f"/notes/{note.pk}/autosave/", edit_post(note, {"technique": {"value": "thermal_rf"}})
+    )
+    note.refresh_from_db()
+    assert [line.technique for line in note.lines.all()] == ["thermal_rf", "thermal_rf"]
+    # The clinician changes the technique in the checklist; the page's lines follow it.
+    data = edit_post(note, {"technique": {"value": "cooled_rf"}})
+    data |= {"lines-0-technique": "cooled_rf", "lines-1-technique": "cooled_rf"}
+    clinician_client.post(f"/notes/{note.pk}/autosave/", data)
+    note.refresh_from_db()
+    assert [line.technique for line in note.lines.all()] == ["cooled_rf", "cooled_rf"]
+    assert note.answers["technique"] == {"value": "cooled_rf"}
+    # Posted without the script (lines still naming the old technique): the same result.
+    data = edit_post(note, {"technique": {"value": "thermal_rf"}})
+    data |= {"lines-0-technique": "cooled_rf", "lines-1-technique": "cooled_rf"}
+    clinician_client.post(f"/notes/{note.pk}/autosave/", data)
+    note.refresh_from_db()
+    assert note.answers["technique"] == {"value": "thermal_rf"}
+    assert [line.technique for line in note.lines.all()] == ["thermal_rf", "thermal_rf"]

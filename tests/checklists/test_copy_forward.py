@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from checklists import copy_sources, services
@@ -135,8 +136,19 @@ def test_starting_from_the_last_note_copies_setup_and_marks_it(
     assert event.detail["copied_from_note"] == earlier_rf.pk
 
     edit = clinician_client.get(f"/notes/{note.pk}/edit/").content.decode()
-    assert "Confirm pre-procedure values" in edit and "Confirm procedure values" in edit
-    assert "Confirm post-procedure values" not in edit
+    # One confirmation for all, beside "Save and sign", listing what it confirms.
+    assert edit.count('name="confirm"') == 1
+    assert '<button type="submit" name="confirm" value="all"' in edit
+    for section, label in (("pre", "Pre-procedure"), ("procedure", "Procedure")):
+        labels = [
+            e["label"]
+            for e in note.definitions["elements"]
+            if e["key"] in note.copied and e["section"] == section
+        ]
+        listed = f'href="#sec-{section}">{label}</a> ({len(labels)})</summary>' + "; ".join(labels)
+        assert listed in edit
+    assert "Diagnoses (ICD-10-CM), primary first; " in edit
+    assert "Post-procedure</a>" not in edit
 
 
 def form_post(note, confirm):
@@ -272,3 +284,130 @@ def test_the_cloned_text_check_still_sees_copied_text(clinician, patient, earlie
     )
     found = [c for c in possibly_cloned(Note.objects.all()) if c.element_key == "indication"]
     assert [(c.patients, c.notes) for c in found] == [(2, 3)]
+
+
+def test_confirm_all_confirms_every_section_at_once_and_is_audited(
+    clinician_client, clinician, patient, earlier_rf
+):
+    clinician_client.post("/notes/new/", new_note_post(patient, from_note=str(earlier_rf.pk)))
+    note = Note.objects.latest("pk")
+    marked = set(note.copied)
+    assert {e["section"] for e in note.definitions["elements"] if e["key"] in marked} == {
+        "pre",
+        "procedure",
+    }
+
+    response = clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "all"))
+
+    assert response.status_code == 302 and response["Location"] == f"/notes/{note.pk}/edit/"
+    note.refresh_from_db()
+    assert note.copied == {}
+    assert not any("Copied" in r for r in services.signing_problems(note, clinician))
+    event = AuditEvent.objects.filter(action="note.update", note=note).latest("pk")
+    assert event.detail["confirmed"] == sorted(marked)
+
+
+def test_the_new_note_page_offers_a_repeat_for_the_clinicians_recent_patients(
+    clinician_client, clinician, other_clinician, patient, earlier_rf
+):
+    stranger = Patient.objects.create(
+        first_name="Zed", last_name="Fictional", date_of_birth=datetime.date(1961, 2, 2), mrn="T-9"
+    )
+    theirs = sign(make_note(other_clinician, stranger, "64681", complete=True), other_clinician)
+
+    page = clinician_client.get("/notes/new/").content.decode()
+    assert page.count('name="repeat_note"') == 1  # the clinician's own patients only
+    assert f'name="repeat_note" value="{earlier_rf.pk}"' in page
+    assert 'Repeat 64635 + 64636<span class="visually-hidden"> for ' in page
+    assert f"MRN {patient.mrn} · last 11/02/2026 · right L4-L5" in page
+
+    # One click: the patient comes from the note; date and place of service from the form.
+    posted = new_note_post(patient, repeat_note=str(earlier_rf.pk))
+    del posted["header-patient"]
+    response = clinician_client.post("/notes/new/", posted)
+    note = Note.objects.latest("pk")
+    assert response["Location"] == f"/notes/{note.pk}/edit/"
+    assert (note.patient, note.date_of_service.isoformat()) == (patient, "2026-11-20")
+    assert [(line.code, line.site) for line in note.lines.all()] == [
+        ("64635", "L4-L5"),
+        ("64636", "L5-S1"),
+    ]
+    assert note.copied["technique"] == f"Copied from note {earlier_rf.pk} of 11/02/2026"
+    assert "informed_consent" not in note.answers
+    assert (
+        AuditEvent.objects.get(action="note.create", note=note).detail["copied_from_note"]
+        == earlier_rf.pk
+    )
+
+    # Another clinician's note is no start, even posted by hand.
+    posted = new_note_post(stranger, repeat_note=str(theirs.pk))
+    del posted["header-patient"]
+    response = clinician_client.post("/notes/new/", posted)
+    assert response.status_code == 200
+    assert "That note is not one of your signed notes." in response.content.decode()
+    assert Note.objects.latest("pk") == note
+
+
+def test_changing_the_codes_on_the_edit_page_prefills_the_new_elements_from_history(
+    clinician_client, clinician, patient, earlier_rf
+):
+    note = make_note(clinician, patient, "64681", day=datetime.date(2026, 11, 20))
+    assert "prior_rf_date" not in note.answers
+    data = edit_post(note) | {"lines-0-code": "64635", "lines-0-site": "L4-L5"}
+    body = clinician_client.post(f"/notes/{note.pk}/autosave/", data).json()
+    note.refresh_from_db()
+    assert note.codes == ["64635"]
+    where = f"From note {earlier_rf.pk} of 11/02/2026 (L4-L5, L5-S1)"
+    assert {k: v for k, v in note.answers.items() if k.startswith(("prior_rf", "rf_"))} == {
+        "prior_rf_same_region": {"value": "yes"},
+        "prior_rf_date": {"value": "2026-11-02"},
+        "rf_sessions_region_12mo": {"value": "1"},
+    }
+    assert note.copied == {
+        "prior_rf_same_region": where,
+        "prior_rf_date": where,
+        "rf_sessions_region_12mo": "From lumbar facets: this practice's signed notes "
+        "since 11/20/2025",
+    }
+    # The rebuilt checklist shows them marked, and the change is audited as prefilled.
+    assert body["sections_html"].count('<span class="badge copied-badge">copied</span> From') == 3
+    event = AuditEvent.objects.filter(action="note.update", note=note).latest("pk")
+    assert event.detail["prefilled"] == [
+        "prior_rf_date",
+        "prior_rf_same_region",
+        "rf_sessions_region_12mo",
+    ]
+
+
+def test_the_notes_list_repeats_a_signed_note_of_ones_own_in_one_click(
+    clinician_client, clinician, other_clinician, patient, earlier_rf, practice
+):
+    practice.default_place_of_service = "22"
+    practice.save()
+    draft = make_note(clinician, patient, "64681")
+    theirs = sign(make_note(other_clinician, patient, "64681", complete=True), other_clinician)
+
+    page = clinician_client.get("/notes/").content.decode()
+    assert f'name="repeat_note" value="{earlier_rf.pk}"' in page
+    assert page.count('name="repeat_note"') == 1  # not the draft, not another's note
+    assert f'value="{draft.pk}"' not in page and f'value="{theirs.pk}"' not in page
+
+    # The button posts nothing else: today's date, the practice's place of service.
+    response = clinician_client.post("/notes/new/", {"repeat_note": str(earlier_rf.pk)})
+    note = Note.objects.latest("pk")
+    assert response["Location"] == f"/notes/{note.pk}/edit/"
+    assert (note.patient, note.date_of_service, note.place_of_service) == (
+        patient,
+        timezone.localdate(),
+        "22",
+    )
+    assert note.codes == ["64635", "64636"]
+    assert note.copied["technique"] == f"Copied from note {earlier_rf.pk} of 11/02/2026"
+    for key in ("informed_consent", "time_out", "complications", "disposition"):
+        assert key not in note.answers
+
+    response = clinician_client.post("/notes/new/", {"repeat_note": str(theirs.pk)})
+    assert "That note is not one of your signed notes." in response.content.decode()
+    response = clinician_client.post("/notes/new/", {"repeat_note": str(draft.pk)})
+    assert "That note is not one of your signed notes." in response.content.decode()
+    assert Note.objects.latest("pk") == note

@@ -117,3 +117,30 @@ def test_a_stored_snapshot_never_changes(clinician, patient):
     with pytest.raises(ValueError, match="never changes"):
         snapshot.save()
     assert CatalogSnapshot.objects.get(pk=snapshot.pk).definitions["elements"]
+
+
+def test_a_date_is_one_text_field_in_us_order_that_also_takes_iso(clinician, patient):
+    # 64681 asks the prognostic block's date: one Tab stop, not the browser's three segments.
+    note = make_note(
+        clinician, patient, "64681", answers={"prognostic_block_date": {"value": "2026-10-05"}}
+    )
+    form = ElementForm(note=note)
+    html = str(form["prognostic_block_date"])
+    assert 'type="text"' in html and 'value="10/05/2026"' in html
+    assert 'placeholder="mm/dd/yyyy"' in html and 'inputmode="numeric"' in html
+
+    def posted(value):
+        bound = ElementForm({"prognostic_block_date": value}, note=note)
+        bound.is_valid()
+        return bound.answers(previous=note.answers).get("prognostic_block_date"), bound.errors.get(
+            "prognostic_block_date"
+        )
+
+    assert posted("10/05/2026") == ({"value": "2026-10-05"}, None)
+    assert posted("2026-10-05") == ({"value": "2026-10-05"}, None)
+    assert posted("10/5/26") == ({"value": "2026-10-05"}, None)
+    answer, errors = posted("31/12/2025")
+    assert answer == {"value": "2026-10-05"}  # the last good value is kept
+    assert errors == [
+        "Prognostic (diagnostic) local-anesthetic block: date: enter a date as mm/dd/yyyy."
+    ]

@@ -101,10 +101,10 @@ def test_the_record_prints_no_picker_hints_and_no_annotation_units(catalog, clin
         "pain_duration_months": {"value": "14"},
     }
     body = pdf_body(make_note(clinician, patient, "64681", answers=answers))
-    assert "Conservative care tried before this procedure Medication; Other" in body
+    assert "Conservative care tried before this procedure: Medication; Other" in body
     assert "e.g. NSAIDs" not in body and "describe in the next field" not in body
-    assert "Number of needles placed 2 " in body and "2 needles" not in body
-    assert "Duration of the pain being treated 14 months" in body
+    assert "Number of needles placed: 2 " in body and "2 needles" not in body
+    assert "Duration of the pain being treated: 14 months" in body
 
 
 @pytest.mark.django_db

@@ -154,6 +154,38 @@ def test_it_prints_code_lines_pain_scores_and_complications(catalog, clinician, 
     assert "COMPLICATIONS None" in text
 
 
+TOXIN_AND_PHENOL = [
+    {"code": "64642", "units": 1, "modifiers": [], "side": "", "site": "Biceps"},
+    {"code": "64640", "units": 1, "modifiers": [], "side": "", "site": "Radial n."},
+]
+
+
+def codes_table(text: str) -> str:
+    return text.split("Codes", 1)[1].split("PAIN BEFORE", 1)[0]
+
+
+def test_lines_of_different_techniques_each_print_their_technique(catalog, clinician, patient):
+    # Toxin on 64642 and a phenol block on 64640 in one session: the technique column
+    # says which line was which.
+    lines = [dict(line, technique="chemodenervation") for line in TOXIN_AND_PHENOL[:1]]
+    lines += [dict(line, technique="chemical") for line in TOXIN_AND_PHENOL[1:]]
+    note = refetch(make_note(clinician, patient, lines=lines))
+    table = codes_table(" ".join(page_texts(render_note_pdf(note))))
+    assert "Level / nerve / site Technique" in table
+    toxin, phenol = table.split("64640")
+    assert "64642" in toxin
+    assert "Biceps" in toxin and "Chemodenervation" in toxin
+    assert "Radial n." in phenol and "Chemical neurolysis" in phenol
+    assert "Chemical" not in toxin and "Chemodenervation" not in phenol
+
+
+def test_lines_of_one_technique_print_no_technique_column(catalog, clinician, patient):
+    note = refetch(long_note(clinician, patient, paragraphs=1))
+    table = codes_table(" ".join(page_texts(render_note_pdf(note))))
+    assert "Level / nerve / site 64633" in table
+    assert "Technique" not in table and "Thermal RF" not in table
+
+
 def test_a_signed_note_prints_the_signature_block_and_no_draft_marks(signed_note, signed_pdf):
     text = " ".join(page_texts(signed_pdf))
     assert services.ATTESTATION in text
@@ -261,8 +293,8 @@ def test_long_answers_break_across_pages_and_rows_stay_whole(catalog, clinician,
                 assert flat(paragraph) in text, key
     # ...while a short label: value row never starts on one page and ends on the next.
     for row in [
-        "Guidance used Fluoroscopy",
-        "Time-out done (patient, procedure, site and side confirmed) Yes",
+        "Guidance used: Fluoroscopy",
+        "Time-out done (patient, procedure, site and side confirmed): Yes",
     ]:
         assert any(row in page for page in pages)
 

@@ -122,15 +122,31 @@ def test_a_stored_download_reads_no_catalog_and_runs_few_queries(
     store_signed_pdf.call(signed_note.pk)
     url = reverse("checklists:note-pdf", args=[signed_note.pk])
     clinician_client.get(url)  # the session and permission caches warmed
-    # session, user, permissions (2), the note's id and status, addenda count, stored PDF,
-    # then the audit event: savepoint, lock, last hmac and insert (PostgreSQL also counts
-    # the savepoint's release). No lines, no snapshot.
-    expected = 11 if connection.vendor == "sqlite" else 12
+    # session, user, permissions (2), then one query for the stored version the reader may
+    # read (access check and addenda count inside it), then the audit event: its
+    # transaction, the last hmac and the insert, and the commit (PostgreSQL also counts the
+    # advisory lock). No lines, no snapshot.
+    expected = 9 if connection.vendor == "sqlite" else 10
     with django_assert_num_queries(expected) as context:
         clinician_client.get(url)
     sql = " ".join(query["sql"] for query in context.captured_queries)
     assert "checklists_catalogsnapshot" not in sql
     assert "checklists_codeline" not in sql
+
+
+def test_a_stored_pdf_is_refused_to_whoever_may_not_read_the_note(
+    client, other_clinician, signed_note, settings
+):
+    store_signed_pdf.call(signed_note.pk)
+    url = reverse("checklists:note-pdf", args=[signed_note.pk])
+    settings.CLINICIAN_READ_SCOPE = "own"  # Bob reads his own notes only
+    client.force_login(other_clinician)
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"version": 1}).status_code == 404
+    other_clinician.groups.clear()  # no role at all
+    client.force_login(other_clinician)
+    assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="note.pdf").exists()
 
 
 def test_it_stores_one_version_when_two_readers_race(signed_note):

@@ -54,7 +54,8 @@ def test_the_note_form_can_be_filled_and_submitted_with_the_keyboard_alone(
             """() => { const el = document.activeElement;
                  return {tag: el.tagName, type: el.type || '', name: el.name || '',
                          text: (el.textContent || '').trim(), checked: !!el.checked,
-                         value: el.value || '', min: el.min || '', max: el.max || ''}; }"""
+                         value: el.value || '', min: el.min || '', max: el.max || '',
+                         placeholder: el.placeholder || ''}; }"""
         )
         if active["tag"] == "BUTTON" and active["text"] == "Save draft":
             with page.expect_navigation():
@@ -70,8 +71,8 @@ def test_the_note_form_can_be_filled_and_submitted_with_the_keyboard_alone(
         elif kind == "number" and not active["value"]:
             low, high = float(active["min"] or 0), float(active["max"] or 10)
             page.keyboard.type(str(round(low + (high - low) / 4)))
-        elif kind == "date" and not active["value"]:
-            page.keyboard.type("10152026")
+        elif active["placeholder"] == "mm/dd/yyyy" and not active["value"]:
+            page.keyboard.type("10/15/2026")  # a checklist date: one text field
         elif name == "diagnosis" and not active["value"]:
             page.keyboard.type("M47.816")  # the diagnosis is an ICD-10-CM code
         elif (

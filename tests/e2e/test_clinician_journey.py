@@ -127,7 +127,8 @@ def fill_required(tab, note):
                 continue
             kind = element["input_type"]
             field = page.locator(f"[name='{key}']")
-            if kind in ("yes_no", "choice") and field.first.get_attribute("type") == "radio":
+            radio = field.first.get_attribute("type") == "radio"
+            if kind in ("yes_no", "choice", "pain_score") and radio:
                 if not page.locator(f"[name='{key}']:checked").count():
                     field.first.check()
             elif kind == "choice" or kind == "pain_score":

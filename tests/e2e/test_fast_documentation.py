@@ -110,11 +110,12 @@ def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_wo
     tab.sign_in("casey")
     tab.goto("/notes/new/")
     page = tab.page
-    page.fill("#patient-filter", "E2E-0001")
-    page.select_option("#id_header-place_of_service", "22")
-    button = page.locator("#copy-sources button[name=from_note]").first
-    expect(button).to_have_text("Start from the last 64635 + 64636 note (11/02/2026, L4-L5)")
-    button.click()
+    page.select_option("#id_header-place_of_service", "22")  # this practice has no default
+    # The clinician's recent patient has a repeat button: one click starts the copy.
+    row = page.locator(".repeat-list li", has_text="E2E-0001")
+    expect(row).to_contain_text("Repeat 64635 + 64636")
+    expect(row).to_contain_text("last 11/02/2026 · right L4-L5")
+    row.locator("button[name=repeat_note]").click()
     page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
     note = Note.objects.latest("pk")
     assert page.locator(".copied-badge").count() > 10
@@ -129,3 +130,106 @@ def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_wo
     assert "Copied or prefilled values not yet confirmed" in page.text_content(".alert-danger")
     assert page.locator("#id_password").count() == 0
     assert tab.horizontal_overflow() == 0
+
+    # One confirmation for every copied value, then today's facts, then signing.
+    tab.goto(f"/notes/{note.pk}/edit/")
+    expect(page.locator("#unconfirmed")).to_contain_text("Procedure")
+    with page.expect_navigation():
+        page.click("#confirm-all")
+    expect(page.locator(".copied-badge")).to_have_count(0)
+    assert Note.objects.get(pk=note.pk).copied == {}
+    assert page.locator("#confirm-all").count() == 0
+
+
+def test_a_multiple_choice_list_is_one_tab_stop_with_arrow_keys_inside(e2e_world, open_session):
+    note = make_note(
+        e2e_world["casey"],
+        e2e_world["patient"],
+        "64681",
+        answers={"technique": {"value": "chemical"}},
+    )
+    tab = open_session("checkbox-group")
+    tab.sign_in("casey")
+    tab.goto(f"/notes/{note.pk}/edit/")
+    page = tab.page
+    group = page.locator("#el-complications fieldset")
+    assert group.get_attribute("aria-describedby").split()[-1] == "roving-hint"
+    boxes = group.locator("input[type=checkbox]")
+    count = boxes.count()
+    assert count > 5
+    names = [boxes.nth(i).get_attribute("value") for i in range(count)]
+
+    def focused():
+        return page.evaluate("[document.activeElement.name, document.activeElement.value]")
+
+    # Tabbing from the post-procedure pain score enters the group on its first box...
+    page.focus("#id_pain_score_post_0")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if focused()[0] == "complications":
+            break
+    assert focused() == ["complications", names[0]]
+    page.keyboard.press("Tab")
+    assert focused()[0] != "complications"  # the whole list was one stop
+
+    # Back in: the arrows move inside the list (and wrap); Space ticks; nothing else moves.
+    page.keyboard.press("Shift+Tab")
+    assert focused() == ["complications", names[0]]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert focused() == ["complications", names[2]]
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert focused() == ["complications", names[-1]]
+    page.keyboard.press("Space")
+    page.keyboard.press("End")
+    assert focused() == ["complications", names[-1]]
+    page.keyboard.press("Home")
+    assert focused() == ["complications", names[0]]
+    assert [boxes.nth(i).is_checked() for i in range(count)] == [
+        i in (2, count - 1) for i in range(count)
+    ]
+    # Tab leaves and Shift+Tab comes back to the box last visited.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert focused() == ["complications", names[1]]
+
+    # The form posts the ticked values, as without the script.
+    with page.expect_navigation():
+        page.click("button[name=save]:not(.visually-hidden)")
+    assert Note.objects.get(pk=note.pk).answers["complications"] == {
+        "value": [names[2], names[-1]]
+    }
+    # Reopened, the group is entered on its first ticked box.
+    page.focus("#id_pain_score_post_0")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if focused()[0] == "complications":
+            break
+    assert focused() == ["complications", names[2]]
+    assert tab.console_errors == []
+
+
+def test_choosing_the_technique_in_the_checklist_fills_the_code_lines(e2e_world, open_session):
+    lines = [dict(line, technique="") for line in LUMBAR]
+    note = make_note(e2e_world["casey"], e2e_world["patient"], lines=lines)
+    tab = open_session("technique-lines")
+    tab.sign_in("casey")
+    tab.goto(f"/notes/{note.pk}/edit/")
+    page = tab.page
+    assert page.input_value("#id_lines-0-technique") == ""
+    page.check("[name='technique'][value='thermal_rf']")
+    assert page.input_value("#id_lines-0-technique") == "thermal_rf"
+    assert page.input_value("#id_lines-1-technique") == "thermal_rf"
+    page.check("[name='technique'][value='cooled_rf']")
+    assert page.input_value("#id_lines-1-technique") == "cooled_rf"
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved"), timeout=10000)
+    page.wait_for_timeout(1500)  # the second autosave
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved"), timeout=10000)
+    stored = Note.objects.get(pk=note.pk)
+    assert [line.technique for line in stored.lines.all()] == ["cooled_rf", "cooled_rf"]
+    assert stored.answers["technique"] == {"value": "cooled_rf"}
+    assert tab.console_errors == []

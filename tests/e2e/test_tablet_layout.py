@@ -24,6 +24,7 @@ CLINICIAN_PAGES = [
     "/notes/{signed}/",
     "/notes/{signed}/addenda/new/",
     "/patients/new/",
+    "/favourites/",
     "/patients/{patient}/history/",
     "/codes/",
     "/codes/64635/",

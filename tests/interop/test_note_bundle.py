@@ -79,8 +79,13 @@ def test_an_amended_note_is_an_amended_response_with_the_addendum(
     found = resources(note)
     assert found["QuestionnaireResponse"][0]["status"] == "amended"
     assert len(found["Practitioner"]) == 2
-    annotation = found["Procedure"][0]["note"][0]
-    assert annotation["text"] == "Addendum (Correction): Left, not right."
+    notes = found["Procedure"][0]["note"]
+    # The checklist's technique answered the code line, so the Procedure names it first.
+    assert [n["text"] for n in notes] == [
+        "Technique: Chemical neurolysis",
+        "Addendum (Correction): Left, not right.",
+    ]
+    annotation = notes[1]
     assert annotation["authorReference"]["reference"] == f"Practitioner/{other_clinician.pk}"
 
 

@@ -190,7 +190,8 @@ def _figures(rf, manager, params, *, use_tallies):
         "total": (total.notes, total.complete, total.drafts, total.old_drafts, total.open_queries),
         "days": total.days_to_sign,
         "clinicians": [
-            (g.key, g.notes, g.complete, g.drafts, g.open_queries) for g in data["per_clinician"]
+            (g.key, g.notes, g.complete, g.drafts, g.old_drafts, g.open_queries)
+            for g in data["per_clinician"]
         ],
         "codes": [(g.key, g.notes, g.complete) for g in data["per_code"]],
         "missing": [(m.element_key, m.requirement, m.notes, m.label) for m in data["missing"]],
@@ -236,6 +237,8 @@ def notes_over_months(clinician, other_clinician, patient, manager):
         {"completeness": "complete"},
         {"clinician": "OTHER"},
         {"older": "30"},
+        {"older": "9", "dos_from": "2026-11-05"},
+        {"older": "45", "dos_to": "2026-10-20"},
         {"code": "64643"},
         {"code": "64642", "status": "draft", "dos_from": "2026-11-05"},
         {"code": "64640", "dos_from": "2026-10-02", "dos_to": "2026-10-12"},

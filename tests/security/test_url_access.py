@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from checklists.models import Favourite
 from practice.models import Patient
 from review.models import DocumentationQuery, ExportJob
 from rules.models import Payer
@@ -45,6 +46,9 @@ ACCESS = {
     "checklists:patient-new": (OK, OK, FORBIDDEN, FORBIDDEN),
     "checklists:note-copy-sources": (OK, OK, FORBIDDEN, FORBIDDEN),
     "checklists:favourite-new": (NOT_ALLOWED,) * 4,
+    "checklists:favourite-list": (OK, OK, FORBIDDEN, FORBIDDEN),
+    "checklists:favourite-rename": (NOT_ALLOWED,) * 4,
+    "checklists:favourite-delete": (NOT_ALLOWED,) * 4,
     "checklists:icd10-search": (OK, OK, OK, OK),
     "procedures:code-list": (OK, OK, OK, OK),
     "procedures:code-detail": (OK, OK, OK, OK),
@@ -102,11 +106,14 @@ def world(clinician, other_clinician, manager, patient):
     )
     job = ExportJob.objects.create(created_by=manager, filters={}, total=0)
     payer = Payer.objects.create(name="Synthetic Medicare", kind="medicare")
+    favourite = Favourite.objects.create(clinician=clinician, name="Usual SHP", lines=[])
     kwargs = {
         "checklists:note-detail": {"pk": signed.pk},
         "checklists:note-edit": {"pk": draft.pk},
         "checklists:note-autosave": {"pk": draft.pk},
         "checklists:favourite-new": {"pk": draft.pk},
+        "checklists:favourite-rename": {"pk": favourite.pk},
+        "checklists:favourite-delete": {"pk": favourite.pk},
         "checklists:note-sign": {"pk": draft.pk},
         "checklists:addendum-new": {"pk": signed.pk},
         "checklists:note-pdf": {"pk": signed.pk},
