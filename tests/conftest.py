@@ -18,7 +18,8 @@ PASSWORD = "correct-horse-battery"
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """The benchmarks' smoke runs (8 to 24 s each, in processes of their own) go first, so
-    that with several workers (scripts/test) none is left running alone at the end."""
+    that with several workers (scripts/test, one test at a time to each) they are spread
+    over the workers and none is left running alone at the end."""
     items.sort(key=lambda item: not item.nodeid.startswith("tests/benchmarks/"))
 
 
