@@ -4,6 +4,8 @@ import re
 import time
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from checklists.models import Note
@@ -12,16 +14,27 @@ from tests.notes import make_note
 pytestmark = pytest.mark.e2e
 
 
+def _idle_for(page, seconds):
+    """The clinician was called away: the browser's session last did something `seconds`
+    ago (aged in the session store, as tests/security/test_sessions.py does, rather than
+    slept through: a sleep races the page loads on a busy machine)."""
+    cookie = next(
+        c for c in page.context.cookies() if c["name"] == django_settings.SESSION_COOKIE_NAME
+    )
+    session = SessionStore(session_key=cookie["value"])
+    session["last_activity"] = time.time() - seconds
+    session.save()
+
+
 def test_input_typed_after_the_session_expired_is_restored_after_signing_in(
     e2e_world, open_session, settings
 ):
-    settings.SESSION_IDLE_SECONDS = 3
     note = make_note(e2e_world["casey"], e2e_world["patient"], "64681")
     tab = open_session("timeout")
     tab.sign_in("casey")
     tab.goto(f"/notes/{note.pk}/edit/")
     page = tab.page
-    time.sleep(4)  # the clinician was called away
+    _idle_for(page, settings.SESSION_IDLE_SECONDS + 5)
 
     page.fill("#id_indication", "Typed after the session expired (synthetic)")
     alert = page.locator("#autosave-alert")
