@@ -15,7 +15,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Addendum, Note, SignedPdf
@@ -40,6 +40,19 @@ def current_version(note) -> int:
     return 1 + note.addenda.count()
 
 
+def current_version_in_sql(note_ref):
+    """current_version() as an SQL expression, for a query over many notes or a single
+    round trip: 1 + the addenda of the note that `note_ref` (an OuterRef) names."""
+    addenda = (
+        Addendum.objects.filter(note=note_ref)
+        .order_by()
+        .values("note")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Value(1) + Coalesce(Subquery(addenda, output_field=IntegerField()), Value(0))
+
+
 def stored_current(note) -> SignedPdf | None:
     """The stored PDF of the signed note as it stands now, if it is stored yet."""
     return SignedPdf.objects.filter(note=note, version=current_version(note)).first()
@@ -54,14 +67,7 @@ def stored_for_reader(user, note_id: int, version: int | None = None) -> SignedP
     """
     readable = Note.objects.readable_by(user).filter(pk=note_id).values("pk")
     if version is None:
-        addenda = (
-            Addendum.objects.filter(note=OuterRef("note"))
-            .order_by()
-            .values("note")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        version = Value(1) + Coalesce(Subquery(addenda), Value(0))
+        version = current_version_in_sql(OuterRef("note"))
     return (
         SignedPdf.objects.filter(note__in=readable, version=version)
         .only("note_id", "version", "file", "sha256")

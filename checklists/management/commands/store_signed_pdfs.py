@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef
 
 from checklists import signed_pdfs
-from checklists.models import Addendum, Note, SignedPdf
+from checklists.models import Note, SignedPdf
 
 
 class Command(BaseCommand):
@@ -13,14 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        addenda = (
-            Addendum.objects.filter(note=OuterRef("pk"))
-            .order_by()
-            .values("note")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        version = Coalesce(Subquery(addenda, output_field=IntegerField()), Value(0)) + 1
+        version = signed_pdfs.current_version_in_sql(OuterRef("pk"))
         stored = SignedPdf.objects.filter(note=OuterRef("pk"), version=OuterRef("pdf_version"))
         pending = (
             Note.objects.signed()
