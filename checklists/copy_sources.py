@@ -83,15 +83,7 @@ def last_notes(user, patient_id, limit=3) -> list[Note]:
         .defer("answers")
         .order_by("-date_of_service", "-pk")[:50]
     )
-    found, seen = [], set()
-    for note in notes:
-        codes = tuple(note.codes)
-        if codes not in seen:
-            seen.add(codes)
-            found.append(note)
-        if len(found) == limit:
-            break
-    return found
+    return _first_of_each(notes, key=lambda note: tuple(note.codes), limit=limit)
 
 
 def recent_repeats(user, limit=5) -> list[Note]:
@@ -106,10 +98,15 @@ def recent_repeats(user, limit=5) -> list[Note]:
         .defer("answers")
         .order_by("-date_of_service", "-pk")[:100]
     )
+    return _first_of_each(notes, key=lambda note: note.patient_id, limit=limit)
+
+
+def _first_of_each(notes, *, key, limit) -> list[Note]:
+    """The first note (newest, as `notes` are ordered) of each distinct key, at most `limit`."""
     found, seen = [], set()
     for note in notes:
-        if note.patient_id not in seen:
-            seen.add(note.patient_id)
+        if key(note) not in seen:
+            seen.add(key(note))
             found.append(note)
         if len(found) == limit:
             break
