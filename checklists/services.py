@@ -151,16 +151,16 @@ def with_answer_technique(lines, answers: dict, definitions: dict, previous="") 
     ]
 
 
-def _from_history(note, answers: dict, lines, day) -> dict:
-    """{key: (answer, source)}: what the patient's earlier notes fill among the note's
-    elements still unanswered (checklists.history_prefill)."""
-    keys = {e["key"] for e in note.definitions["elements"]} - set(answers)
+def _from_history(patient_id, definitions: dict, answers: dict, lines, day, exclude_pk=None):
+    """{key: (answer, source)}: what the patient's earlier signed notes (but `exclude_pk`)
+    fill among the checklist's elements still unanswered (checklists.history_prefill)."""
+    keys = {e["key"] for e in definitions["elements"]} - set(answers)
     return history_prefill.prefill(
         element_keys=keys,
         codes=[line["code"] for line in lines],
         sites=[line.get("site", "") for line in lines],
         date=day,
-        past=history_prefill.past_notes(note.patient_id, exclude_pk=note.pk),
+        past=history_prefill.past_notes(patient_id, exclude_pk=exclude_pk),
     )
 
 
@@ -197,17 +197,10 @@ def create_note(
     copied = {k: v for k, v in (copied or {}).items() if k in answers}
     found = {}
     if from_history:
-        found = history_prefill.prefill(
-            element_keys=keys,
-            codes=codes,
-            sites=[line.get("site", "") for line in lines],
-            date=date_of_service,
-            past=history_prefill.past_notes(patient.pk),
-        )
+        found = _from_history(patient.pk, definitions, answers, lines, date_of_service)
     for key, (answer, source) in found.items():
-        if key not in answers:
-            answers[key] = answer
-            copied[key] = f"From {source}"
+        answers[key] = answer
+        copied[key] = f"From {source}"
     note = Note(
         clinician=clinician,
         patient=patient,
@@ -272,7 +265,9 @@ def save_note(
             current.definitions = build_definitions(new_codes, payer_kind_of(current.patient))
             current.catalog_version = current.definitions["catalog_version"]
             day = (header or {}).get("date_of_service") or current.date_of_service
-            prefilled = _from_history(current, answers, lines, day)
+            prefilled = _from_history(
+                current.patient_id, current.definitions, answers, lines, day, current.pk
+            )
             answers = answers | {key: answer for key, (answer, _) in prefilled.items()}
         lines = with_code_techniques(lines, current.definitions)
         if shared_technique(lines) != shared_technique(old_lines):
