@@ -1,10 +1,12 @@
 """What a new draft may take from an earlier note or a favourite, and what stays marked.
 
 Pure: element definitions and answers in, answers out. The rules:
-- outcomes of the procedure (the whole post-procedure section) and what must be asked
-  afresh each time (consent, time-out, today's pain score and measurements) are never
-  copied: a new note starts with them empty;
-- from the same patient's earlier note, the history and the procedure setup are copied;
+- outcomes of the procedure (the post-procedure section) and what must be asked afresh
+  each time (consent, time-out, today's pain score and measurements) are never copied: a
+  new note starts with them empty;
+- from the same patient's earlier note, the history and the procedure setup are copied,
+  and of the post-procedure section only the follow-up plan: it is the clinician's plan
+  for this patient, not an outcome of today's procedure (never from a favourite);
 - a favourite crosses patients, so it keeps only the procedure setup and no free text,
   date or history (nothing patient-specific);
 - every copied value is marked (Note.copied) until the clinician edits it or confirms it
@@ -22,8 +24,8 @@ NEVER_COPIED = frozenset(
         "time_out",
         "pain_score_pre",
         "functional_scale_score",
-        "pain_duration_months",
         # Filled from the patient's history instead (checklists.history_prefill).
+        "pain_duration_months",
         "mbb1_date",
         "mbb1_relief",
         "mbb2_date",
@@ -54,11 +56,15 @@ NEVER_COPIED = frozenset(
     }
 )
 PATIENT_SPECIFIC_TYPES = frozenset({"text", "long_text", "date", "datetime"})
+# Of the post-procedure section, what the same patient's next note takes: a plan, no outcome.
+PLAN_KEYS = frozenset({"follow_up_plan"})
 
 
 def copyable(element: dict, *, same_patient: bool) -> bool:
-    if element["section"] == "post" or element["key"] in NEVER_COPIED:
+    if element["key"] in NEVER_COPIED:
         return False
+    if element["section"] == "post":
+        return same_patient and element["key"] in PLAN_KEYS
     if same_patient:
         return True
     return element["section"] == "procedure" and element["input_type"] not in (

@@ -27,6 +27,8 @@ ELEMENTS = [
     {"key": "sensory_threshold", "section": "procedure", "input_type": "number"},
     {"key": "complications", "section": "post", "input_type": "multi_choice"},
     {"key": "disposition", "section": "post", "input_type": "choice"},
+    {"key": "pain_score_post", "section": "post", "input_type": "pain_score"},
+    {"key": "follow_up_plan", "section": "post", "input_type": "long_text"},
 ]
 ANSWERS = {
     "informed_consent": {"value": "yes"},
@@ -40,6 +42,8 @@ ANSWERS = {
     "sensory_threshold": {"value": "0.4"},
     "complications": {"value": ["none"]},
     "disposition": {"value": "home"},
+    "pain_score_post": {"value": 2},
+    "follow_up_plan": {"value": "Clinic in 6 weeks, relief and ODI (synthetic)."},
 }
 
 
@@ -49,6 +53,7 @@ def test_the_same_patients_note_gives_its_history_and_setup_never_todays_facts()
         "technique": {"value": "thermal_rf"},
         "rf_temperature": {"value": "80"},
         "rf_device": {"value": "Synthetic RF generator"},
+        "follow_up_plan": {"value": "Clinic in 6 weeks, relief and ODI (synthetic)."},
     }
 
 
@@ -118,14 +123,28 @@ def test_starting_from_the_last_note_copies_setup_and_marks_it(
     expected = copy_answers(
         earlier_rf.definitions["elements"], earlier_rf.answers, same_patient=True
     )
-    # The earlier RF itself is history now: its date, from the patient's record.
+    # The earlier RF itself is history now: its date, from the patient's record; the pain
+    # has lasted the earlier duration plus the whole months since (none here).
     assert note.answers == expected | {
         "prior_rf_same_region": {"value": "yes"},
         "prior_rf_date": {"value": "2026-11-02"},
         "rf_sessions_region_12mo": {"value": "1"},
+        "pain_duration_months": {"value": "150"},
     }
     for fresh in ("informed_consent", "time_out", "complications", "disposition"):
         assert fresh not in note.answers
+    # Of the post-procedure section only the plan comes along, marked like the rest.
+    assert note.answers["follow_up_plan"] == earlier_rf.answers["follow_up_plan"]
+    assert {
+        e["key"]
+        for e in note.definitions["elements"]
+        if e["section"] == "post" and e["key"] in note.answers
+    } == {"follow_up_plan"}
+    assert note.copied["follow_up_plan"] == f"Copied from note {earlier_rf.pk} of 11/02/2026"
+    assert note.copied["pain_duration_months"] == (
+        f"From 150 months on note {earlier_rf.pk} of 11/02/2026 (L4-L5, L5-S1) "
+        "+ 0 whole months since"
+    )
     assert note.answers["technique"] == {"value": "thermal_rf"}
     assert set(note.copied) == set(note.answers)
     assert note.copied["technique"] == f"Copied from note {earlier_rf.pk} of 11/02/2026"
@@ -148,7 +167,7 @@ def test_starting_from_the_last_note_copies_setup_and_marks_it(
         listed = f'href="#sec-{section}">{label}</a> ({len(labels)})</summary>' + "; ".join(labels)
         assert listed in edit
     assert "Diagnoses (ICD-10-CM), primary first; " in edit
-    assert "Post-procedure</a>" not in edit
+    assert 'href="#sec-post">Post-procedure</a> (1)</summary>Follow-up plan' in edit
 
 
 def form_post(note, confirm):
@@ -167,11 +186,11 @@ def test_a_note_with_unconfirmed_copies_cannot_be_signed_until_each_section_is_c
         for e in note.definitions["elements"]
         if e["key"] in note.copied and e["section"] == "pre"
     )
-    procedure = len(note.copied) - pre
+    procedure = len(note.copied) - pre - 1
     reasons = services.signing_problems(note, clinician)
     assert reasons[-1] == (
         f"Copied or prefilled values not yet confirmed: Pre-procedure ({pre}), "
-        f"Procedure ({procedure})."
+        f"Procedure ({procedure}), Post-procedure (1)."
     )
     page = clinician_client.get(f"/notes/{note.pk}/sign/").content.decode()
     assert f'href="/notes/{note.pk}/edit/#sec-pre">Pre-procedure</a>' in page
@@ -181,9 +200,13 @@ def test_a_note_with_unconfirmed_copies_cannot_be_signed_until_each_section_is_c
     assert response["Location"] == f"/notes/{note.pk}/edit/#sec-procedure"
     note.refresh_from_db()
     assert {e["section"] for e in note.definitions["elements"] if e["key"] in note.copied} == {
-        "pre"
+        "pre",
+        "post",
     }
     clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "pre"))
+    note.refresh_from_db()
+    assert list(note.copied) == ["follow_up_plan"]
+    clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "post"))
     note.refresh_from_db()
     assert note.copied == {}
     assert not any("Copied" in r for r in services.signing_problems(note, clinician))
@@ -295,6 +318,7 @@ def test_confirm_all_confirms_every_section_at_once_and_is_audited(
     assert {e["section"] for e in note.definitions["elements"] if e["key"] in marked} == {
         "pre",
         "procedure",
+        "post",
     }
 
     response = clinician_client.post(f"/notes/{note.pk}/edit/", form_post(note, "all"))
@@ -368,11 +392,14 @@ def test_changing_the_codes_on_the_edit_page_prefills_the_new_elements_from_hist
         "prior_rf_date": where,
         "rf_sessions_region_12mo": "From lumbar facets: this practice's signed notes "
         "since 11/20/2025",
+        "pain_duration_months": f"From 150 months on note {earlier_rf.pk} of 11/02/2026 "
+        "(L4-L5, L5-S1) + 0 whole months since",
     }
     # The rebuilt checklist shows them marked, and the change is audited as prefilled.
-    assert body["sections_html"].count('<span class="badge copied-badge">copied</span> From') == 3
+    assert body["sections_html"].count('<span class="badge copied-badge">copied</span> From') == 4
     event = AuditEvent.objects.filter(action="note.update", note=note).latest("pk")
     assert event.detail["prefilled"] == [
+        "pain_duration_months",
         "prior_rf_date",
         "prior_rf_same_region",
         "rf_sessions_region_12mo",
