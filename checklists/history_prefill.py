@@ -1,7 +1,8 @@
 """Facts a new note can read from the patient's earlier signed notes in this practice.
 
 Injection counts, the diagnostic blocks with their date and relief, the earlier sessions
-with their levels: the clinician would otherwise look them up and type them again. Each
+with their levels, how long the pain has lasted (the earlier note's duration plus the whole
+months since): the clinician would otherwise look them up, count and type them again. Each
 value is offered as a prefill marked with where it came from (Note.copied), to be
 confirmed or corrected: our records may not be the patient's whole history.
 
@@ -11,6 +12,7 @@ confirmed or corrected: our records may not be the patient's whole history.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from .models import Note
 
@@ -45,6 +47,52 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def whole_months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole calendar months from `start` to `end` (rounded down: never more than elapsed)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return max(months - (end.day < start.day), 0)
+
+
+def _months(count) -> str:
+    return "month" if str(count) == "1" else "months"
+
+
+def _related_codes(codes: list[str]) -> set[str]:
+    """Codes whose notes treat the same pain: today's, and the blocks and ablations of
+    today's region or series."""
+    related = set(codes)
+    for ablations, blocks in REGIONS.values():
+        if (ablations | blocks) & related:
+            related |= ablations | blocks
+    for group in (MORTON_CODES, CHEMODENERVATION_CODES):
+        if group & related:
+            related |= group
+    return related
+
+
+def _pain_duration(past: list[PastNote], codes: list[str], date):
+    """(months, source) from the latest related note that recorded the duration, or None.
+    The duration of the pain being treated runs from its onset: a later note adds the
+    whole months since the earlier one. The source shows the sum, to be confirmed."""
+    related = _related_codes(codes)
+    for note in reversed(past):
+        value = (note.answers.get("pain_duration_months") or {}).get("value")
+        if not related & set(note.codes) or value in (None, ""):
+            continue
+        try:
+            earlier = Decimal(str(value))
+        except InvalidOperation:
+            continue
+        since = whole_months_between(note.date, date)
+        months = earlier + since
+        shown = f"{earlier.normalize():f}"
+        return (
+            f"{months.normalize():f}",
+            f"{shown} {_months(shown)} on {_where(note)} + {since} whole {_months(since)} since",
+        )
+    return None
 
 
 def _relief(note: PastNote):
@@ -119,6 +167,10 @@ def prefill(
         earlier = [n for n in past if CHEMODENERVATION_CODES & set(n.codes)]
         if earlier:
             offer("last_toxin_date", earlier[-1].date.isoformat(), _where(earlier[-1]))
+
+    duration = _pain_duration(past, codes, date)
+    if duration:
+        offer("pain_duration_months", *duration)
     return found
 
 

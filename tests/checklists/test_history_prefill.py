@@ -3,7 +3,7 @@
 import datetime
 
 from checklists.completeness import assess
-from checklists.history_prefill import PastNote, months_before, prefill
+from checklists.history_prefill import PastNote, months_before, prefill, whole_months_between
 from checklists.snapshot import build_definitions
 
 DAY = datetime.date(2026, 11, 20)
@@ -55,6 +55,60 @@ def test_a_lumbar_rf_gets_its_two_blocks_and_the_earlier_session():
             "lumbar facets: this practice's signed notes since 11/20/2025",
         ),
     }
+
+
+def with_duration(pk, date, codes, months, sites=()):
+    return PastNote(
+        pk, date, tuple(codes), tuple(sites), {"pain_duration_months": {"value": months}}
+    )
+
+
+def test_whole_months_are_counted_down_never_up():
+    assert whole_months_between(datetime.date(2026, 5, 1), datetime.date(2026, 11, 20)) == 6
+    assert whole_months_between(datetime.date(2026, 5, 20), DAY) == 6
+    assert whole_months_between(datetime.date(2026, 5, 21), DAY) == 5
+    assert whole_months_between(datetime.date(2026, 1, 31), datetime.date(2026, 2, 28)) == 0
+    assert whole_months_between(datetime.date(2024, 12, 20), DAY) == 23
+
+
+def test_the_pain_duration_is_the_latest_related_notes_plus_the_whole_months_since():
+    history = [
+        with_duration(1, datetime.date(2025, 9, 1), ["64493"], "12", ["L4-L5"]),
+        with_duration(2, datetime.date(2026, 5, 1), ["64635", "64636"], "18", ["L4-L5"]),
+        with_duration(3, datetime.date(2026, 8, 1), ["64633"], "40"),  # neck: another pain
+        with_duration(4, datetime.date(2026, 11, 21), ["64635"], "99"),  # after today
+    ]
+    found = prefill(
+        element_keys={"pain_duration_months"}, codes=["64635"], sites=[], date=DAY, past=history
+    )
+    assert found == {
+        "pain_duration_months": (
+            {"value": "24"},
+            "18 months on note 2 of 05/01/2026 (L4-L5) + 6 whole months since",
+        )
+    }
+    # A block of the same region counts too; a fraction is kept as recorded.
+    blocks = [with_duration(1, datetime.date(2026, 9, 25), ["64494"], "7.5")]
+    found = prefill(
+        element_keys={"pain_duration_months"}, codes=["64636"], sites=[], date=DAY, past=blocks
+    )
+    assert found == {
+        "pain_duration_months": (
+            {"value": "8.5"},
+            "7.5 months on note 1 of 09/25/2026 + 1 whole month since",
+        )
+    }
+
+
+def test_no_related_note_with_a_duration_offers_none():
+    history = [
+        with_duration(1, datetime.date(2026, 8, 1), ["64633"], "40"),
+        past(2, datetime.date(2026, 9, 1), ["64635"]),  # no duration recorded
+    ]
+    found = prefill(
+        element_keys={"pain_duration_months"}, codes=["64635"], sites=[], date=DAY, past=history
+    )
+    assert found == {}
 
 
 def test_only_elements_the_note_asks_are_offered_and_later_notes_never_count():
