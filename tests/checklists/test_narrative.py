@@ -2,6 +2,7 @@
 
 import pytest
 
+from checklists.completeness import assess
 from checklists.narrative import procedure_description
 from checklists.snapshot import build_definitions
 
@@ -300,3 +301,30 @@ def test_a_mortons_note_counts_the_injections_at_the_site(catalog):
     assert text(procedure_description(build_definitions(["64632"]), answers, [])) == [
         ("Indication", "This is injection 4 of the series (4 at this site in the last 6 months).")
     ]
+
+
+@pytest.mark.django_db
+def test_a_disposition_that_says_instructions_were_given_asks_no_separate_question(catalog):
+    definitions = build_definitions(["64681"])
+    elements = definitions["elements"]
+    instructed = without(SHP, "discharge_instructions") | {
+        "disposition": {"value": "home_escort_instructed"}
+    }
+    missing = [g.key for g in assess(elements, instructed).missing_required]
+    assert "discharge_instructions" not in missing
+    *_, outcome = procedure_description(definitions, instructed, [])
+    assert outcome.text == (
+        "Pain after the procedure was 3 / 10. There were no complications. Discharged home "
+        "with a responsible adult, with written instructions (warning signs, who to call). "
+        "Follow-up: Phone call in 1 week, clinic visit in 4 weeks."
+    )
+    # Any other disposition still asks, required, whether written instructions were given.
+    for other in ("home_escort", "home_alone", "observation", "admitted", "ed_transfer", "other"):
+        answers = instructed | {"disposition": {"value": other}}
+        assert "discharge_instructions" in [
+            g.key for g in assess(elements, answers).missing_required
+        ], other
+    # Until a disposition is chosen the question waits for it (the panel asks disposition).
+    empty = without(instructed, "disposition")
+    missing = [g.key for g in assess(elements, empty).missing_required]
+    assert "disposition" in missing and "discharge_instructions" not in missing
