@@ -355,6 +355,7 @@ def note_edit(request, pk):
             "picker": json.dumps(picker_entries(codes)),
             "conflict": conflict,
             "form_version": note.version,
+            "attestation": services.ATTESTATION,
             **_panel_context(note, elements, lines),
         },
         status=status,

@@ -6,7 +6,9 @@
 // - the code picker: search the codes by number, words or body region, add a line per
 //   code, offer only the techniques the line's code covers;
 // - keeps a copy of unsaved input in this browser, so an expired session or a closed tab
-//   loses nothing; the copy is offered back when the note is opened again.
+//   loses nothing; the copy is offered back when the note is opened again;
+// - signs from the note page: the password box is its own form (never autosaved or kept
+//   in the browser); the draft is saved first, then the password goes to the sign page.
 // No inline script or style: the page works under a strict Content-Security-Policy.
 (function () {
   "use strict";
@@ -189,6 +191,9 @@
   var inFlight = false;
   var again = false;
   var stopped = false;
+  var changed = false; // input not yet sent to the server
+  var lastSaveOk = true;
+  var afterSave = [];
   var DELAY = 800;
 
   // The checklist's technique answers the code lines that name none, or name the one it
@@ -379,6 +384,7 @@
     if (stopped) return;
     keepBackup();
     statusBox.textContent = "Unsaved changes…";
+    changed = true;
     clearTimeout(timer);
     timer = setTimeout(save, DELAY);
   }
@@ -387,6 +393,7 @@
     if (stopped) return;
     if (inFlight) { again = true; return; }
     inFlight = true;
+    changed = false;
     statusBox.textContent = "Saving…";
     var body = new FormData(form);
     fetch(url, {
@@ -408,15 +415,18 @@
           "Saved " + data.saved_at + " except " + errorCount + " field" + (errorCount > 1 ? "s" : "") + " marked in red" :
           "Saved " + data.saved_at;
         if (!errorCount) dropBackup();
+        lastSaveOk = !errorCount;
         document.dispatchEvent(new CustomEvent("neurolysis:saved"));
         alertBox.classList.add("d-none");
       } else {
         stopped = result.status === 409 || result.status === 403;
+        lastSaveOk = false;
         statusBox.textContent = "Not saved";
         markPanelStale("Not saved: this panel shows the last saved state.");
         showAlert(data.message || "The draft could not be saved. Your input is kept in this browser.");
       }
     }).catch(function () {
+      lastSaveOk = false;
       statusBox.textContent = "Not saved (offline?)";
       markPanelStale("Not saved: this panel shows the last saved state.");
       showAlert("The draft could not be saved: the server did not answer. Your input is kept in this browser and will be saved when you save again.");
@@ -430,18 +440,29 @@
         form.requestSubmit(submitter || undefined);
         return;
       }
-      if (again) { again = false; save(); }
+      if (again) { again = false; save(); return; }
+      afterSave.splice(0).forEach(function (done) { done(lastSaveOk); });
     });
   }
 
+  // Run `done(saved)` once everything typed so far is on the server.
+  function flushThen(done) {
+    clearTimeout(timer);
+    if (!changed && !inFlight) { done(lastSaveOk); return; }
+    afterSave.push(done);
+    if (inFlight) again = again || changed;
+    else save();
+  }
+
   // Fields without a name (the code search) are not part of the note.
+  // The password box sits in the panel but belongs to the sign form: never the note's.
   form.addEventListener("input", function (event) {
-    if (!event.target.name) return;
+    if (!event.target.name || event.target.form !== form) return;
     applyConditions();
     schedule();
   });
   form.addEventListener("change", function (event) {
-    if (!event.target.name) return;
+    if (!event.target.name || event.target.form !== form) return;
     if (event.target.name === "technique") fillLineTechniques(event.target.value);
     applyConditions();
     schedule();
@@ -461,6 +482,33 @@
     stopped = true;
     keepBackup();
   });
+
+  // --- Signing from the note page. ------------------------------------------------------------
+  // Without the script the box stays hidden: "Save and sign…" saves, then asks the password.
+  var signBox = document.getElementById("sign-now");
+  var signForm = document.getElementById("sign-now-form");
+  if (signBox && signForm) {
+    signBox.hidden = false;
+    var signStatus = document.getElementById("sign-now-status");
+    var signing = false;
+    signForm.addEventListener("submit", function (event) {
+      if (signing) return; // the second pass: the draft is saved, post the password
+      event.preventDefault();
+      signStatus.textContent = "Saving the draft before signing…";
+      flushThen(function (saved) {
+        if (!saved || stopped) {
+          signStatus.textContent = "Not signed: the draft is not saved. Correct the fields marked in red, or reload.";
+          return;
+        }
+        signStatus.textContent = "Signing…";
+        document.getElementById("sign-now-version").value = versionInput.value;
+        stopped = true; // nothing may change between the save and the signature
+        signing = true;
+        // Not from inside this submit event (a nested submit is ignored): right after it.
+        setTimeout(function () { signForm.requestSubmit(); }, 0);
+      });
+    });
+  }
 
   // Jump from the missing list to the field.
   document.addEventListener("click", function (event) {

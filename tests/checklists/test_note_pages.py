@@ -345,3 +345,23 @@ def test_complete_answers_make_a_complete_note(clinician, patient):
     assert note.required_missing == 0 and note.completeness == 100
     assert complete_answers(note.definitions, "chemical")["technique"] == {"value": "chemical"}
     json.dumps(note.answers)  # answers are plain JSON
+
+
+def test_the_edit_page_signs_through_its_own_form_to_the_sign_url(
+    clinician_client, clinician, patient
+):
+    note = make_note(clinician, patient, "64681")
+    page = clinician_client.get(f"/notes/{note.pk}/edit/").content.decode()
+    # The box is hidden until the script, which saves the draft first, shows it.
+    assert '<div class="sign-now card card-body py-2 px-2 mb-lg-3" id="sign-now" hidden>' in page
+    assert (
+        f'<form method="post" action="/notes/{note.pk}/sign/" id="sign-now-form" novalidate>'
+        in page
+    )
+    # The password belongs to that form, not to the autosaved note form, and is not kept.
+    assert (
+        '<input type="password" name="password" id="sign-now-password" form="sign-now-form" '
+        'class="form-control form-control-sm" autocomplete="current-password"' in page
+    )
+    assert page.count('name="password"') == 1
+    assert "I personally performed or directly supervised this procedure." in page
