@@ -18,19 +18,30 @@ def test_a_clinician_picks_diagnoses_by_words_and_the_note_stores_them(e2e_world
     tab.sign_in("casey")
     note = start_note(tab, e2e_world["patient"], [("64632", "left", "LT, T3", "3rd web space")])
     page = tab.page
-    search = page.get_by_role("searchbox", name="Search ICD-10-CM codes")
-    search.fill("morton")
+    # The codes textarea is the search box too: one Tab stop, a combobox.
+    field = page.get_by_role("combobox", name=re.compile("Diagnoses"))
+    assert field.get_attribute("id") == "id_diagnosis"
+    assert page.locator("#el-diagnosis input[type=search]").count() == 0
+    field.click()
+    page.keyboard.type("morton")
     options = page.locator(".icd10-results li")
     expect(options).to_have_count(4)
+    expect(field).to_have_attribute("aria-expanded", "true")
     options.filter(has_text="G57.62").click()
-    expect(page.locator("#id_diagnosis")).to_have_value(
-        "G57.62 Lesion of plantar nerve, left lower limb"
+    expect(field).to_have_value("G57.62 Lesion of plantar nerve, left lower limb")
+    expect(field).to_have_attribute("aria-expanded", "false")
+    # Enter with no list open starts a new line; the next code goes there, by keyboard.
+    page.keyboard.press("Enter")
+    page.keyboard.type("m79.67")
+    expect(options.filter(has_text="M79.672")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    while "M79.672" not in page.evaluate("document.activeElement.textContent"):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(field).to_have_value(
+        "G57.62 Lesion of plantar nerve, left lower limb\nM79.672 Pain in left foot"
     )
-    search.fill("m79.67")
-    page.locator(".icd10-results li").filter(has_text="M79.672").click()
-    expect(page.locator("#id_diagnosis")).to_have_value(
-        re.compile(r"\nM79\.672 Pain in left foot$")
-    )
+    assert page.evaluate("document.activeElement.id") == "id_diagnosis"
     wait_saved(tab)
     # The autosave of the second pick may still be on its way: wait for it to land.
     for _ in range(50):
