@@ -83,11 +83,14 @@ def copy_answers(elements: list[dict], answers: dict, *, same_patient: bool) -> 
 
 
 def still_unconfirmed(copied: dict, old_answers: dict, new_answers: dict) -> dict:
-    """Copies the clinician has not touched: an edited or cleared value is their own."""
+    """Copies the clinician has not touched: an edited or cleared value is their own. The
+    value is compared, not the stored answer: a coded diagnosis saved again unchanged gets
+    today's code-set name, and that is no edit."""
     return {
         key: source
         for key, source in copied.items()
-        if key in new_answers and new_answers.get(key) == old_answers.get(key)
+        if key in new_answers
+        and new_answers[key].get("value") == (old_answers.get(key) or {}).get("value")
     }
 
 

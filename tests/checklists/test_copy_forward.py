@@ -72,6 +72,10 @@ def test_a_copy_stays_marked_until_edited_or_its_section_is_confirmed():
         "technique": "note 1",
     }
     assert confirm_section(copied, ELEMENTS, "procedure") == {"diagnosis": "note 1"}
+    # Saved again unchanged, a coded diagnosis gets today's code-set name: still a copy.
+    coded = {"diagnosis": {"value": [{"code": "M47.816"}]}}
+    resaved = {"diagnosis": {"value": [{"code": "M47.816"}], "code_set": "ICD-10-CM 2026"}}
+    assert still_unconfirmed({"diagnosis": "note 1"}, coded, resaved) == {"diagnosis": "note 1"}
 
 
 LUMBAR = [
