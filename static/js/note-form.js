@@ -262,6 +262,7 @@
       document.getElementById("note-sections").innerHTML = data.sections_html;
       lastTechnique = currentTechnique();
       if (window.checkboxGroups) window.checkboxGroups.setUp(document.getElementById("note-sections"));
+      if (window.copiedValues) window.copiedValues.setUp(document.getElementById("note-sections"));
       applyConditions();
     }
   }
@@ -389,13 +390,14 @@
     timer = setTimeout(save, DELAY);
   }
 
-  function save() {
+  function save(extra) {
     if (stopped) return;
     if (inFlight) { again = true; return; }
     inFlight = true;
     changed = false;
     statusBox.textContent = "Saving…";
     var body = new FormData(form);
+    Object.keys(extra || {}).forEach(function (name) { body.append(name, extra[name]); });
     fetch(url, {
       method: "POST",
       body: body,
@@ -410,6 +412,9 @@
         versionInput.value = data.version;
         drawPanel(data);
         drawErrors(data.errors);
+        if (extra && extra.confirm && window.copiedValues) {
+          window.copiedValues.confirmed(document.getElementById("note-sections"));
+        }
         var errorCount = Object.keys(data.errors).length;
         statusBox.textContent = errorCount ?
           "Saved " + data.saved_at + " except " + errorCount + " field" + (errorCount > 1 ? "s" : "") + " marked in red" :
@@ -509,6 +514,22 @@
       });
     });
   }
+
+  // "Confirm all copied values" in place: the autosave carries the confirmation and the
+  // copied values stay shown as read (without the script the button posts the form).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("#confirm-all");
+    if (!button || stopped) return;
+    event.preventDefault();
+    clearTimeout(timer);
+    button.disabled = true;
+    if (inFlight) {
+      // After the save on its way, with the version it brings back.
+      afterSave.push(function () { save({ confirm: "all" }); });
+    } else {
+      save({ confirm: "all" });
+    }
+  });
 
   // Jump from the missing list to the field.
   document.addEventListener("click", function (event) {

@@ -119,11 +119,27 @@ def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_wo
     page.wait_for_url(re.compile(r".*/notes/\d+/edit/$"))
     note = Note.objects.latest("pk")
     assert page.locator(".copied-badge").count() > 10
-    # The coded diagnosis, as its textarea shows it.
+    # The coded diagnosis, as its textarea shows it (hidden: the copy reads as a line).
     assert page.input_value("#id_diagnosis") == as_text(earlier.answers["diagnosis"]["value"])
     assert not page.is_checked("#id_informed_consent_0")
     assert "Pre-procedure" in page.text_content("#unconfirmed")
+    # Copied values read as one line each; their fields are out of the Tab order until
+    # "Edit copied values" opens the section's fields. Today's facts stay fields.
+    expect(page.locator("#id_diagnosis")).to_be_hidden()
+    expect(page.locator("#el-diagnosis .copied-value")).to_have_text(
+        "Diagnoses (ICD-10-CM), primary first: " + as_text(earlier.answers["diagnosis"]["value"])
+    )
+    expect(page.locator("#el-technique .copied-value")).to_contain_text(
+        "Technique: Conventional (thermal) radiofrequency"
+    )
+    expect(page.locator("#id_informed_consent_0")).to_be_visible()
+    edit = page.locator("#sec-procedure .copied-edit")
+    expect(edit).to_have_attribute("aria-expanded", "false")
     tab.shot("copied")
+    edit.click()
+    expect(page.locator("#id_technique_0")).to_be_visible()
+    assert page.evaluate("document.activeElement.closest('.element').id").startswith("el-")
+    expect(page.locator("#id_diagnosis")).to_be_hidden()  # another section: still a line
 
     page.click("text=Save and sign…")
     page.wait_for_url(f"**/notes/{note.pk}/sign/**")
@@ -134,11 +150,16 @@ def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_wo
     # One confirmation for every copied value, then today's facts, then signing.
     tab.goto(f"/notes/{note.pk}/edit/")
     expect(page.locator("#unconfirmed")).to_contain_text("Procedure")
-    with page.expect_navigation():
-        page.click("#confirm-all")
+    page.click("#confirm-all")  # in place: the autosave carries the confirmation
+    expect(page.locator("#confirm-all")).to_have_count(0)
     expect(page.locator(".copied-badge")).to_have_count(0)
     assert Note.objects.get(pk=note.pk).copied == {}
-    assert page.locator("#confirm-all").count() == 0
+    # Confirmed copies stay lines to read; the page reloaded shows every field.
+    expect(page.locator("#el-diagnosis .copied-value")).to_be_visible()
+    expect(page.locator("#sec-pre .copied-alert")).to_contain_text("Copied values confirmed.")
+    tab.goto(f"/notes/{note.pk}/edit/")
+    expect(page.locator("#id_diagnosis")).to_be_visible()
+    assert page.locator(".copied-alert").count() == 0
 
 
 def test_a_multiple_choice_list_is_one_tab_stop_with_arrow_keys_inside(e2e_world, open_session):
