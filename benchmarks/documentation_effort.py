@@ -287,6 +287,10 @@ def fill_and_sign(tab, prefer):
         # The clinician has read the copied values (listed above the button) and confirms.
         tab.click("#confirm-all")  # confirmed in place, by the autosave
         page.wait_for_selector("#confirm-all", state="detached")
+        # Confirmed copies stay read-only lines on this page; reloaded, they are fields
+        # again (a confirmed value is no longer known as a copy): counted, not the goal.
+        page.reload()
+        tab.count_tab_stops("reloaded", "button[name=sign]", ".visit-details > summary")
     answered = set()
     for _ in range(6):  # conditional elements appear as their parents are answered
         keys = [k for k in missing_required(page) if k not in answered]
@@ -553,20 +557,23 @@ def run(args, scratch: Path) -> int:
 
     print(
         "| case | actions | clicks | selections | typed | floor | Tab stops: new note form"
-        " | Tab stops: checklist to Save and sign | goal |"
+        " | Tab stops: checklist to Save and sign | (the same after Confirm all, page reloaded)"
+        " | goal |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     failed = False
     for name, tab, floor in rows:
         goal = GOALS["repeat"] if name.startswith("repeat") else GOALS.get(name)
-        tabs_ok = max(tab.tab_stops.values()) <= GOALS["tab_stops"]
+        # The goal is the path from "New note" to the signature; the reloaded page is shown.
+        path = [tab.tab_stops[form] for form in ("new", "edit") if form in tab.tab_stops]
+        tabs_ok = max(path) <= GOALS["tab_stops"]
         met = (goal is None or tab.actions <= goal) and tabs_ok
         failed |= not met
         goal_text = f"<= {goal} actions, " if goal else ""
         print(
             f"| {name} | {tab.actions} | {tab.counts['clicks']} | {tab.counts['selections']} "
             f"| {tab.counts['typed']} | {floor} | {tab.tab_stops.get('new', '-')} "
-            f"| {tab.tab_stops.get('edit', '-')} "
+            f"| {tab.tab_stops.get('edit', '-')} | {tab.tab_stops.get('reloaded', '-')} "
             f"| {goal_text}<= {GOALS['tab_stops']} Tab stops: {'met' if met else 'NOT met'} |"
         )
     # The smoke run checks that the journey still works end to end, not the figures.
