@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "bench-clinician-pass"
 GOALS = {"repeat": 12, "first 64681": 30, "tab_stops": 50}
-TODAY = datetime.date.today()
+TODAY = datetime.date.today()  # the app's local date once Django is set up (run())
 
 
 def _env(db_path: Path) -> dict:
@@ -147,6 +147,7 @@ def seed():
         {
             "procedure_side": "right",
             "technique": "thermal_rf",
+            "pain_duration_months": "18",
             "diagnosis": [
                 {
                     "code": "M47.816",
@@ -510,6 +511,10 @@ def run(args, scratch: Path) -> int:
     from django.core.management import call_command
 
     django.setup()
+    from django.utils import timezone
+
+    global TODAY
+    TODAY = timezone.localdate()  # the app's "today" (its time zone, not the machine's)
     call_command("migrate", verbosity=0)
     call_command("load_catalog", verbosity=0, stdout=io.StringIO())
     patients = seed()

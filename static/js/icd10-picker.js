@@ -97,6 +97,8 @@
         strong.textContent = item.code;
         li.appendChild(strong);
         li.appendChild(document.createTextNode(" " + item.description));
+        // A pointer keeps the focus in the textarea (no blur closing the list under it).
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); });
         li.addEventListener("click", function () { add(item.code, item.description); });
         li.addEventListener("keydown", function (event) {
           if (event.key === "Enter") {

@@ -411,6 +411,7 @@
       if (result.status === 200) {
         versionInput.value = data.version;
         drawPanel(data);
+        signable(data.can_sign);
         drawErrors(data.errors);
         if (extra && extra.confirm && window.copiedValues) {
           window.copiedValues.confirmed(document.getElementById("note-sections"));
@@ -492,17 +493,25 @@
   // Without the script the box stays hidden: "Save and sign…" saves, then asks the password.
   var signBox = document.getElementById("sign-now");
   var signForm = document.getElementById("sign-now-form");
+  var signStatus = document.getElementById("sign-now-status");
+  // Said beside the box, not enforced here: the sign page decides, and lists what is missing.
+  function signable(can) {
+    if (!signStatus || signStatus.dataset.busy) return;
+    signStatus.textContent = can ? "" : "Not signable yet: the panel lists what is missing.";
+  }
   if (signBox && signForm) {
     signBox.hidden = false;
-    var signStatus = document.getElementById("sign-now-status");
+    signable(signBox.dataset.canSign === "true");
     var signing = false;
     signForm.addEventListener("submit", function (event) {
       if (signing) return; // the second pass: the draft is saved, post the password
       event.preventDefault();
+      signStatus.dataset.busy = "1";
       signStatus.textContent = "Saving the draft before signing…";
       flushThen(function (saved) {
         if (!saved || stopped) {
           signStatus.textContent = "Not signed: the draft is not saved. Correct the fields marked in red, or reload.";
+          delete signStatus.dataset.busy;
           return;
         }
         signStatus.textContent = "Signing…";

@@ -168,10 +168,16 @@ def test_starting_from_the_last_note_copies_setup_and_marks_it(
             for e in note.definitions["elements"]
             if e["key"] in note.copied and e["section"] == section
         ]
-        listed = f'href="#sec-{section}">{label}</a> ({len(labels)})</summary>' + "; ".join(labels)
+        listed = (
+            f'<summary>{label} ({len(labels)})</summary><a href="#sec-{section}">{label}</a>: '
+            + "; ".join(labels)
+        )
         assert listed in edit
     assert "Diagnoses (ICD-10-CM), primary first; " in edit
-    assert 'href="#sec-post">Post-procedure</a> (1)</summary>Follow-up plan' in edit
+    assert (
+        '<summary>Post-procedure (1)</summary><a href="#sec-post">Post-procedure</a>: '
+        "Follow-up plan" in edit
+    )
 
 
 def form_post(note, confirm):

@@ -135,6 +135,7 @@ def test_a_repeat_rf_starts_from_the_last_note_and_signs_after_confirming(e2e_wo
     expect(page.locator("#id_informed_consent_0")).to_be_visible()
     edit = page.locator("#sec-procedure .copied-edit")
     expect(edit).to_have_attribute("aria-expanded", "false")
+    assert tab.axe() == []  # the read-only lines, the buttons, the sign box
     tab.shot("copied")
     edit.click()
     expect(page.locator("#id_technique_0")).to_be_visible()

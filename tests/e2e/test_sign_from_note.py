@@ -33,6 +33,9 @@ def test_the_last_answer_is_saved_and_the_note_signed_from_the_note_page(e2e_wor
     expect(box).to_be_visible()
     expect(box).to_contain_text("I personally performed or directly supervised")
     assert page.get_attribute("#sign-now-password", "autocomplete") == "current-password"
+    expect(page.locator("#sign-now-status")).to_have_text(
+        "Not signable yet: the panel lists what is missing."
+    )
 
     # The last answer, then straight to the password: the pending autosave goes first.
     page.check("#id_pain_score_post_2")
