@@ -508,6 +508,8 @@
       event.preventDefault();
       signStatus.dataset.busy = "1";
       signStatus.textContent = "Saving the draft before signing…";
+      // Fields shown as not saved: save once more, so the server says what stands.
+      if (form.querySelector(".is-invalid")) changed = true;
       flushThen(function (saved) {
         if (!saved || stopped) {
           signStatus.textContent = "Not signed: the draft is not saved. Correct the fields marked in red, or reload.";

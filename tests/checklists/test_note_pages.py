@@ -353,7 +353,10 @@ def test_the_edit_page_signs_through_its_own_form_to_the_sign_url(
     note = make_note(clinician, patient, "64681")
     page = clinician_client.get(f"/notes/{note.pk}/edit/").content.decode()
     # The box is hidden until the script, which saves the draft first, shows it.
-    assert '<div class="sign-now card card-body py-2 px-2 mb-lg-3" id="sign-now" hidden>' in page
+    assert (
+        '<div class="sign-now card card-body py-2 px-2 mb-lg-3" id="sign-now" '
+        'data-can-sign="false" hidden>' in page
+    )
     assert (
         f'<form method="post" action="/notes/{note.pk}/sign/" id="sign-now-form" novalidate>'
         in page

@@ -84,3 +84,21 @@ def test_without_the_script_the_box_stays_hidden(e2e_world, browser, live_server
     assert not page.is_visible("#sign-now")
     assert page.is_visible("button[name=sign]")  # "Save and sign…" saves, then asks
     context.close()
+
+
+def test_a_field_that_could_not_be_saved_stops_the_signature_on_the_page(e2e_world, open_session):
+    note = make_note(e2e_world["casey"], e2e_world["patient"], "64681", complete=True)
+    tab = open_session("sign-here-invalid")
+    tab.sign_in("casey")
+    tab.goto(f"/notes/{note.pk}/edit/")
+    page = tab.page
+    page.fill("#id_pain_duration_months", "9999")  # above the element's maximum (600)
+    page.fill("#sign-now-password", PASSWORD)
+    page.click("#sign-now-button")
+    expect(page.locator("#sign-now-status")).to_have_text(
+        "Not signed: the draft is not saved. Correct the fields marked in red, or reload."
+    )
+    expect(page.locator("#id_pain_duration_months")).to_have_class(re.compile("is-invalid"))
+    assert page.url.endswith(f"/notes/{note.pk}/edit/")
+    note.refresh_from_db()
+    assert note.status == Note.Status.DRAFT
