@@ -94,6 +94,15 @@ def still_unconfirmed(copied: dict, old_answers: dict, new_answers: dict) -> dic
     }
 
 
+def carried_after(
+    carried: dict, untouched: dict, still_copied: dict, old_answers: dict, new_answers: dict
+) -> dict:
+    """The confirmed copies still as copied, shown as read-only lines: those from before
+    whose value did not change, and the untouched copies just confirmed."""
+    kept = still_unconfirmed(carried, old_answers, new_answers)
+    return kept | {key: source for key, source in untouched.items() if key not in still_copied}
+
+
 def confirm_section(copied: dict, elements: list[dict], section: str) -> dict:
     in_section = {e["key"] for e in elements if e["section"] == section}
     return {key: source for key, source in copied.items() if key not in in_section}

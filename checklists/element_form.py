@@ -225,16 +225,24 @@ class ElementForm(forms.Form):
 
     def sections(self):
         """[(section key, label, [(element, bound field, bound na field or None, where a
-        still-unconfirmed copied value came from or "")], number of copied values)]"""
+        still-unconfirmed copied value came from or "", where a confirmed copy came from or
+        "")], number of copied values, number of confirmed copies)]"""
         labels = {"pre": "Pre-procedure", "procedure": "Procedure", "post": "Post-procedure"}
-        copied = self.note.copied or {}
+        copied, carried = self.note.copied or {}, self.note.carried or {}
         grouped = {key: [] for key in labels}
         for element in self.elements:
-            na = self[element["key"] + NA_SUFFIX] if element.get("allow_na") else None
-            source = copied.get(element["key"], "")
-            grouped[element["section"]].append((element, self[element["key"]], na, source))
+            key = element["key"]
+            na = self[key + NA_SUFFIX] if element.get("allow_na") else None
+            source, confirmed = copied.get(key, ""), carried.get(key, "")
+            grouped[element["section"]].append((element, self[key], na, source, confirmed))
         return [
-            (key, labels[key], items, sum(1 for item in items if item[3]))
+            (
+                key,
+                labels[key],
+                items,
+                sum(1 for item in items if item[3]),
+                sum(1 for item in items if item[4]),
+            )
             for key, items in grouped.items()
             if items
         ]

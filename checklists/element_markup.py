@@ -24,14 +24,15 @@ def warnings_html(key: str, warnings) -> SafeString:
     )
 
 
-def element_html(element, field, na, source, warnings=()) -> SafeString:
+def element_html(element, field, na, source, warnings=(), carried="") -> SafeString:
     """One element: `field` and `na` are bound fields (na None when the element takes no
-    reason), `source` where a still-unconfirmed copied value came from ("" when none)."""
+    reason), `source` where a still-unconfirmed copied value came from ("" when none),
+    `carried` where a confirmed copy came from (shown as a read-only line by the script)."""
     key = _e(element["key"])
     condition = element.get("condition")
     parts = [
         f'<div id="el-{key}" class="element element-{_e(element["requirement"])}'
-        f'{" is-copied" if source else ""}"'
+        f'{" is-copied" if source else ""}{" is-carried" if carried and not source else ""}"'
     ]
     if condition:
         shown_when = "|".join(_e(value) for value in condition["in"])
@@ -65,7 +66,7 @@ def element_html(element, field, na, source, warnings=()) -> SafeString:
 
 
 def elements_html(items, note=None) -> SafeString:
-    """A section's elements ((element, field, na, source) from ElementForm.sections), with
+    """A section's elements ((element, field, na, source, carried) from ElementForm.sections), with
     the note's plausibility warnings when a note is given (the autosave's re-drawn sections
     have none: the warnings there come with the panel)."""
     by_key: dict[str, list] = {}
@@ -74,8 +75,8 @@ def elements_html(items, note=None) -> SafeString:
             by_key.setdefault(warning.key, []).append(warning)
     return mark_safe(  # noqa: S308 - element_html escapes every value
         "".join(
-            element_html(element, field, na, source, by_key.get(element["key"], ()))
-            for element, field, na, source in items
+            element_html(element, field, na, source, by_key.get(element["key"], ()), carried)
+            for element, field, na, source, carried in items
         )
     )
 

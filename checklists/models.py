@@ -167,6 +167,10 @@ class Note(models.Model):
     # confirmed by the clinician: {element key: where the value came from}. A note cannot
     # be signed while any is left (checklists.copy_forward).
     copied = models.JSONField(default=dict, blank=True, editable=False)
+    # Copied values the clinician confirmed and has not changed since: {element key: where
+    # it came from}. Only for the edit page, which shows them as read-only lines (one
+    # "Edit copied values" per section opens the fields); nothing else reads it.
+    carried = models.JSONField(default=dict, blank=True, editable=False)
 
     # After the columns the dashboard, the lists and the CSV read: SQLite stores a row's
     # columns in order, and a long value pushes the ones after it to overflow pages.

@@ -15,7 +15,12 @@ from coding.scrub import scrub
 
 from . import canonical, history_prefill, signed_pdfs, signing_effects
 from .completeness import applicable_elements, assess
-from .copy_forward import confirm_section, still_unconfirmed, unconfirmed_by_section
+from .copy_forward import (
+    carried_after,
+    confirm_section,
+    still_unconfirmed,
+    unconfirmed_by_section,
+)
 from .models import Addendum, CodeLine, Note, NoteGap
 from .snapshot import build_definitions, payer_kind_of
 from .verification import text_digest
@@ -289,10 +294,14 @@ def save_note(
     copied |= {key: f"From {source}" for key, (_, source) in prefilled.items()}
     if prefilled:
         changes["prefilled"] = sorted(prefilled)
+    untouched = copied
     for section in confirm:
         copied = confirm_section(copied, current.definitions.get("elements", []), section)
     if copied != (current.copied or {}):
         changes["confirmed"] = sorted(set(current.copied or {}) - set(copied))
+    current.carried = carried_after(
+        current.carried or {}, untouched, copied, current.answers or {}, answers
+    )
     current.copied = copied
     current.answers = answers
     _store_results(current, lines if lines is not None else old_lines)

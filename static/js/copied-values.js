@@ -2,6 +2,8 @@
 // In a section with copied values, each copied element shows its answer as one read-only
 // line ("Label: answer") under its source; the fields stay in the form (hidden, still
 // autosaved and posted). One "Edit copied values" button per section opens the fields.
+// Confirmed copies the clinician has not changed (Note.carried, class is-carried) stay
+// lines after a reload too.
 // Without the script every field shows, as before. note-form.js calls setUp again when the
 // checklist is rebuilt, and keeps the lines after "Confirm all copied values".
 (function () {
@@ -55,17 +57,20 @@
     });
     button.setAttribute("aria-expanded", "true");
     button.hidden = true;
-    var first = section.querySelector(".element.is-copied:not([hidden]) input:not([type=hidden]), " +
-      ".element.is-copied:not([hidden]) select, .element.is-copied:not([hidden]) textarea");
+    var first = section.querySelector([".is-copied", ".is-carried"].map(function (kind) {
+      var wrapper = ".element" + kind + ":not([hidden]) ";
+      return wrapper + "input:not([type=hidden]), " + wrapper + "select, " + wrapper + "textarea";
+    }).join(", "));
     if (first) first.focus();
   }
 
   function setUp(container) {
     (container || document).querySelectorAll("section[id^='sec-']").forEach(function (section) {
       var button = section.querySelector(".copied-edit");
-      var copied = section.querySelectorAll(".element.is-copied");
+      var copied = section.querySelectorAll(".element.is-copied, .element.is-carried");
       if (!button || !copied.length) return;
       copied.forEach(compact);
+      button.closest(".copied-alert").hidden = false;
       button.hidden = false;
       button.setAttribute("aria-expanded", "false");
       button.addEventListener("click", function () { open(section, button); });

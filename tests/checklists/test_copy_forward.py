@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from checklists import copy_sources, services
-from checklists.copy_forward import confirm_section, copy_answers, still_unconfirmed
+from checklists.copy_forward import (
+    carried_after,
+    confirm_section,
+    copy_answers,
+    still_unconfirmed,
+)
 from checklists.diagnosis_field import as_text
 from checklists.models import Favourite, Note
 from practice.models import Patient
@@ -76,6 +81,17 @@ def test_a_copy_stays_marked_until_edited_or_its_section_is_confirmed():
     coded = {"diagnosis": {"value": [{"code": "M47.816"}]}}
     resaved = {"diagnosis": {"value": [{"code": "M47.816"}], "code_set": "ICD-10-CM 2026"}}
     assert still_unconfirmed({"diagnosis": "note 1"}, coded, resaved) == {"diagnosis": "note 1"}
+
+
+def test_a_confirmed_copy_is_carried_until_its_value_changes():
+    untouched = {"diagnosis": "note 1", "technique": "note 1"}
+    # The procedure section confirmed: technique is carried, diagnosis still a copy.
+    assert carried_after({}, untouched, {"diagnosis": "note 1"}, ANSWERS, ANSWERS) == {
+        "technique": "note 1"
+    }
+    carried = {"technique": "note 1", "rf_temperature": "note 1"}
+    new = ANSWERS | {"rf_temperature": {"value": "85"}}
+    assert carried_after(carried, {}, {}, ANSWERS, new) == {"technique": "note 1"}
 
 
 LUMBAR = [
@@ -339,6 +355,18 @@ def test_confirm_all_confirms_every_section_at_once_and_is_audited(
     assert not any("Copied" in r for r in services.signing_problems(note, clinician))
     event = AuditEvent.objects.filter(action="note.update", note=note).latest("pk")
     assert event.detail["confirmed"] == sorted(marked)
+    # Confirmed, they are carried: the edit page marks them to be shown as read-only lines
+    # (no "copied" badge any more), until a value changes.
+    assert set(note.carried) == marked
+    page = clinician_client.get(f"/notes/{note.pk}/edit/").content.decode()
+    assert page.count(" is-carried") == len(marked)
+    assert "copied-badge" not in page
+    assert page.count("Copied values confirmed. They are shown as read;") == 3
+    data = form_post(note, None) | {"rf_temperature": "85"}
+    data.pop("confirm", None)
+    clinician_client.post(f"/notes/{note.pk}/autosave/", data)
+    note.refresh_from_db()
+    assert set(note.carried) == marked - {"rf_temperature"}
 
 
 def test_the_new_note_page_offers_a_repeat_for_the_clinicians_recent_patients(
