@@ -331,11 +331,11 @@ def test_the_note_list_query_count_does_not_grow_with_notes(
 def test_the_edit_page_needs_a_bounded_number_of_queries(
     clinician_client, clinician, patient, django_assert_num_queries
 ):
-    """Session, user, two for permissions, the note with its snapshot and lines, the active
-    codes (picker and line choices in one), the scrubber's same-day lines, catalog version,
-    practice, roles, open queries."""
+    """Session, user, permissions and roles (one), the note with its snapshot and lines, the
+    active codes (picker and line choices in one), the scrubber's same-day lines, catalog
+    version, practice, open queries."""
     note = make_note(clinician, patient, "64643", complete=True)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = clinician_client.get(f"/notes/{note.pk}/edit/")
     assert response.status_code == 200
 
