@@ -345,3 +345,17 @@ def test_complete_answers_make_a_complete_note(clinician, patient):
     assert note.required_missing == 0 and note.completeness == 100
     assert complete_answers(note.definitions, "chemical")["technique"] == {"value": "chemical"}
     json.dumps(note.answers)  # answers are plain JSON
+
+
+def test_the_new_note_page_needs_a_bounded_number_of_queries(
+    clinician_client, patient, django_assert_num_queries
+):
+    """Session, user, permissions and roles (one), practice (place of service default), the
+    active codes once for the picker and the line choices (of the columns they show: a
+    column read without asking would cost a query per code), the last notes, catalog
+    version, practice, patients, favourites."""
+    with django_assert_num_queries(10) as captured:
+        response = clinician_client.get("/notes/new/")
+    assert response.status_code == 200
+    picker = [q["sql"] for q in captured if "procedures_procedurecode" in q["sql"]]
+    assert len(picker) == 1 and '"billing"' not in picker[0]
