@@ -15,7 +15,8 @@ def get_note_for_user(request, pk, *, edit=False) -> Note:
     note = get_object_or_404(
         # Every note page reads the lines several times (title, checks, body): once here.
         readable_notes(request.user)
-        .select_related("patient", "clinician", "signed_by", "snapshot")
+        .select_related("patient", "clinician", "signed_by")
+        .with_snapshot_kept()
         .prefetch_related("lines"),
         pk=pk,
     )

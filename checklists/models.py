@@ -70,6 +70,11 @@ class NoteQuerySet(models.QuerySet):
     def for_clinician(self, user):
         return self.filter(clinician=user)
 
+    def with_snapshot_kept(self):
+        """The snapshot row without its definitions: `Note.definitions` takes them from the
+        process's copy (checklists/snapshot_cache.py), not from a 50 kB column each time."""
+        return self.select_related("snapshot").defer("snapshot__definitions")
+
     def drafts(self):
         return self.filter(status=Note.Status.DRAFT)
 
@@ -244,8 +249,17 @@ class Note(models.Model):
 
     @property
     def definitions(self) -> dict:
-        """The note's catalog snapshot: its codes, elements and catalog version."""
-        return self.snapshot.definitions if self.snapshot_id else {}
+        """The note's catalog snapshot: its codes, elements and catalog version. When the
+        snapshot was read without them (`with_snapshot_kept`), from the process's copy."""
+        if not self.snapshot_id:
+            return {}
+        snapshot = self.snapshot
+        if "definitions" in snapshot.get_deferred_fields():
+            from .snapshot_cache import definitions
+
+            # Set on this note's snapshot object: later reads of this note get the same dict.
+            snapshot.definitions = definitions(snapshot)
+        return snapshot.definitions
 
     @definitions.setter
     def definitions(self, value: dict):

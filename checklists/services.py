@@ -235,7 +235,7 @@ def create_note(
 def _locked(note) -> Note:
     """The note read afresh and locked for this transaction (its row only: the catalog
     snapshot it shares with other notes is read along, not locked)."""
-    return Note.objects.select_for_update(of=("self",)).select_related("snapshot").get(pk=note.pk)
+    return Note.objects.select_for_update(of=("self",)).with_snapshot_kept().get(pk=note.pk)
 
 
 def _changes(old: dict, new: dict) -> dict:

@@ -78,6 +78,7 @@ def _default_place_of_service():
 @login_required
 def note_new(request):
     require(request.user, "checklists.add_note", "Your role does not create notes.")
+    codes = active_codes()  # one query for the line choices and the picker
     if request.method == "POST":
         data = copy_sources.with_repeat_patient(
             request.user,
@@ -86,7 +87,7 @@ def note_new(request):
             place_of_service=_default_place_of_service(),
         )
         header = NoteHeaderForm(data, prefix="header", user=request.user)
-        lines = CodeLineFormSet(data, prefix="lines")
+        lines = CodeLineFormSet(data, prefix="lines", codes=codes)
         source = None
         if "repeat_note" in data and not data["header-patient"]:
             header.add_error(None, "That note is not one of your signed notes.")
@@ -128,7 +129,7 @@ def note_new(request):
             },
             user=request.user,
         )
-        lines = CodeLineFormSet(prefix="lines", initial=[{"units": 1}])
+        lines = CodeLineFormSet(prefix="lines", initial=[{"units": 1}], codes=codes)
     patient_id = header["patient"].value()
     return render(
         request,
@@ -136,7 +137,7 @@ def note_new(request):
         {
             "header": header,
             "lines": lines,
-            "picker": json.dumps(picker_entries()),
+            "picker": json.dumps(picker_entries(codes)),
             "favourites": request.user.favourites.all(),
             "repeats": copy_sources.recent_repeats(request.user),
             "sources": copy_sources.last_notes(request.user, patient_id),

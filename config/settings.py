@@ -140,7 +140,8 @@ LOW_PRIORITY_NICENESS = env.int("LOW_PRIORITY_NICENESS", default=10)
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out user before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a user's permissions and groups in one query.
+    "practice.auth_backend.OneQueryModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)

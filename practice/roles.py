@@ -69,11 +69,11 @@ def group_names(user) -> frozenset[str]:
     """The user's group names, read once per request (cached on the user object)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_group_names", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._group_names = cached
-    return cached
+    if getattr(user, "_group_names", None) is None:
+        from .auth_backend import load_access  # with the permissions, in one query
+
+        load_access(user)
+    return user._group_names
 
 
 def role_names(user) -> list[str]:

@@ -331,11 +331,11 @@ def test_the_note_list_query_count_does_not_grow_with_notes(
 def test_the_edit_page_needs_a_bounded_number_of_queries(
     clinician_client, clinician, patient, django_assert_num_queries
 ):
-    """Session, user, two for permissions, the note with its snapshot and lines, the active
-    codes (picker and line choices in one), the scrubber's same-day lines, catalog version,
-    practice, roles, open queries."""
+    """Session, user, permissions and roles (one), the note with its snapshot and lines, the
+    active codes (picker and line choices in one), the scrubber's same-day lines, catalog
+    version, practice, open queries."""
     note = make_note(clinician, patient, "64643", complete=True)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = clinician_client.get(f"/notes/{note.pk}/edit/")
     assert response.status_code == 200
 
@@ -368,3 +368,17 @@ def test_the_edit_page_signs_through_its_own_form_to_the_sign_url(
     )
     assert page.count('name="password"') == 1
     assert "I personally performed or directly supervised this procedure." in page
+
+
+def test_the_new_note_page_needs_a_bounded_number_of_queries(
+    clinician_client, patient, django_assert_num_queries
+):
+    """Session, user, permissions and roles (one), practice (place of service default), the
+    active codes once for the picker and the line choices (of the columns they show: a
+    column read without asking would cost a query per code), the last notes, catalog
+    version, practice, patients, favourites."""
+    with django_assert_num_queries(10) as captured:
+        response = clinician_client.get("/notes/new/")
+    assert response.status_code == 200
+    picker = [q["sql"] for q in captured if "procedures_procedurecode" in q["sql"]]
+    assert len(picker) == 1 and '"billing"' not in picker[0]

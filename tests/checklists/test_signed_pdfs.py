@@ -122,11 +122,11 @@ def test_a_stored_download_reads_no_catalog_and_runs_few_queries(
     store_signed_pdf.call(signed_note.pk)
     url = reverse("checklists:note-pdf", args=[signed_note.pk])
     clinician_client.get(url)  # the session and permission caches warmed
-    # session, user, permissions (2), then one query for the stored version the reader may
-    # read (access check and addenda count inside it), then the audit event: its
-    # transaction, the last hmac and the insert, and the commit (PostgreSQL also counts the
-    # advisory lock). No lines, no snapshot.
-    expected = 9 if connection.vendor == "sqlite" else 10
+    # session, user, permissions (one query, with the roles), then one query for the stored
+    # version the reader may read (access check and addenda count inside it), then the audit
+    # event: its transaction, the last hmac and the insert, and the commit (PostgreSQL also
+    # counts the advisory lock). No lines, no snapshot.
+    expected = 8 if connection.vendor == "sqlite" else 9
     with django_assert_num_queries(expected) as context:
         clinician_client.get(url)
     sql = " ".join(query["sql"] for query in context.captured_queries)
