@@ -301,3 +301,15 @@ def test_a_note_row_shows_patient_codes_status_completeness_and_its_links(
     assert f'aria-label="Completeness of note {note.pk}">{note.completeness}%' in page
     assert f'href="/notes/{note.pk}/"' in page
     assert f'href="/review/notes/{note.pk}/queries/new/?next=%2Freview%2F"' in page
+
+
+def test_a_note_row_escapes_what_was_typed(manager_client, clinician, patient, catalog):
+    patient.last_name = "O'Brien <b>"
+    patient.mrn = 'A&B"1'
+    patient.save()
+    make_note(clinician, patient, "64640")
+    page = manager_client.get(URL).content.decode()
+
+    assert '<span class="fw-semibold">O&#x27;Brien &lt;b&gt;, Zed</span>' in page
+    assert "MRN A&amp;B&quot;1</div>" in page
+    assert "<b>" not in page
