@@ -11,6 +11,8 @@ answer is exact for any range. Query counts are the selectors' own: one per figu
 
 import calendar
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 
 from django.db import connection
@@ -70,16 +72,53 @@ class Scope:
                 months.append(month)
         return months
 
-    def whole_months(self) -> Q:
-        q = self.dimensions()
+    def periods(self, *, split: datetime.date | None = None) -> Q:
+        """The tally rows that count the range's whole months, each month once: year rows
+        for the whole years inside it, month rows for the months around them.
+
+        `split` is a month whose notes must be told apart from the months before it (the
+        old-draft cutoff's): its year is read from the month rows.
+        """
+        first, last = self._whole_months()
+        if first and last and first > last:
+            return Q(months=0)  # no row: the range holds no whole month
+        months = self.dimensions() & Q(months=1)
+        if first:
+            months &= Q(month__gte=first)
+        if last:
+            months &= Q(month__lte=last)
+        first_year = None if first is None else first.year + (first.month != 1)
+        last_year = None if last is None else last.year - (last.month != 12)
+        if first_year is not None and last_year is not None and first_year > last_year:
+            return months  # no whole year
+        years = Q(months=12)
+        by_year = []  # the months the year rows count
+        if first_year is not None:
+            years &= Q(month__gte=datetime.date(first_year, 1, 1))
+            by_year.append(Q(month__gte=datetime.date(first_year, 1, 1)))
+        if last_year is not None:
+            years &= Q(month__lte=datetime.date(last_year, 1, 1))
+            by_year.append(Q(month__lte=datetime.date(last_year, 12, 1)))
+        if split:
+            split_year = (datetime.date(split.year, 1, 1), datetime.date(split.year, 12, 1))
+            years &= ~Q(month=split_year[0])
+            by_year.append(~Q(month__range=split_year))
+        if not by_year:  # every year whole: no month row
+            return self.dimensions() & years
+        return (self.dimensions() & years) | (months & ~functools.reduce(operator.and_, by_year))
+
+    def _whole_months(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The first and last months the range holds whole (None: no bound)."""
+        first = last = None
         if self.dos_from:
-            q &= Q(month__gte=self.dos_from.replace(day=1))
+            first = self.dos_from.replace(day=1)
+            if self.dos_from.day != 1:
+                first = _next_month(first)
         if self.dos_to:
-            q &= Q(month__lte=self.dos_to.replace(day=1))
-        partial = self.partial_months()
-        if partial:
-            q &= ~Q(month__in=partial)
-        return q
+            last = self.dos_to.replace(day=1)
+            if self.dos_to != _month_end(self.dos_to):
+                last = _previous_month(last)
+        return first, last
 
     def edge_notes(self, notes):
         """The filtered notes of the partial months, counted from the notes, or None."""
@@ -94,6 +133,14 @@ class Scope:
 
 def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return _month_end(month) + datetime.timedelta(days=1)
+
+
+def _previous_month(month: datetime.date) -> datetime.date:
+    return (month - datetime.timedelta(days=1)).replace(day=1)
 
 
 def _zero():
@@ -116,7 +163,7 @@ def by_clinician(
     draft = Q(status=Note.Status.DRAFT)
     tallied = (
         (NoteCodeTally if scope.code else NoteTally)
-        .objects.filter(scope.whole_months())
+        .objects.filter(scope.periods(split=cutoff_month))
         .values("clinician_id", "days_to_sign")
         .annotate(
             notes=Sum("note_count"),
@@ -192,9 +239,9 @@ def by_clinician(
 def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
     """One query: whole months from the tallies, cut months from the notes' code lines."""
     if scope.code:  # the filtered code and the codes billed with it
-        rows = CodePairTally.objects.filter(scope.whole_months()).values(code_=F("other_code"))
+        rows = CodePairTally.objects.filter(scope.periods()).values(code_=F("other_code"))
     else:
-        rows = CodeTally.objects.filter(scope.whole_months()).values(code_=F("code"))
+        rows = CodeTally.objects.filter(scope.periods()).values(code_=F("code"))
     rows = rows.annotate(
         notes=Sum("note_count"), complete=Sum("note_count", filter=Q(complete=True))
     )
@@ -238,7 +285,7 @@ def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
     """One query: gaps per element, whole months tallied and cut months counted."""
     parts = [
         (GapCodeTally if scope.code else GapTally)
-        .objects.filter(scope.whole_months())
+        .objects.filter(scope.periods())
         .values("element_key", "requirement")
         .annotate(notes=Sum("note_count"))
     ]

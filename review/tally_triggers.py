@@ -15,6 +15,11 @@ and rendered for SQLite (trigger bodies) and PostgreSQL (PL/pgSQL functions). On
 PostgreSQL the code-line trigger runs BEFORE each row, because only BEFORE row triggers
 see the rows an earlier part of the same multi-row statement wrote.
 
+Every count goes to two rows: its month's (`months` 1) and its year's (`months` 12, `month`
+the 1st of January). The dashboard reads whole years from the year rows and the months
+around them from the month rows (review.tallied), so a range of ten years reads ten rows
+per key instead of 120.
+
 Days to signature use the practice's local calendar, like review.expressions.DaysToSign:
 SQLite's 'localtime' follows the TZ Django sets; PostgreSQL is given settings.TIME_ZONE
 when the triggers are installed (rebuild_tallies reinstalls them after a change).
@@ -22,22 +27,25 @@ when the triggers are installed (rebuild_tallies reinstalls them after a change)
 
 from django.conf import settings
 
-NOTE_KEY = ("clinician_id", "place", "status", "complete")
+NOTE_KEY = ("month", "months", "clinician_id", "place", "status", "complete")
 KEYS = {
-    "review_notetally": ("month", *NOTE_KEY, "days_to_sign"),
-    "review_codetally": ("month", *NOTE_KEY, "code"),
-    "review_gaptally": ("month", *NOTE_KEY, "element_key", "requirement"),
+    "review_notetally": (*NOTE_KEY, "days_to_sign"),
+    "review_codetally": (*NOTE_KEY, "code"),
+    "review_gaptally": (*NOTE_KEY, "element_key", "requirement"),
     # The same, per billed code: the dashboard filtered by a code.
-    "review_notecodetally": ("month", *NOTE_KEY, "days_to_sign", "code"),
-    "review_codepairtally": ("month", *NOTE_KEY, "code", "other_code"),
-    "review_gapcodetally": ("month", *NOTE_KEY, "element_key", "requirement", "code"),
+    "review_notecodetally": (*NOTE_KEY, "days_to_sign", "code"),
+    "review_codepairtally": (*NOTE_KEY, "code", "other_code"),
+    "review_gapcodetally": (*NOTE_KEY, "element_key", "requirement", "code"),
 }
+# Each count is written to its month's row and its year's: every statement joins this.
+PERIODS = "(SELECT 1 AS months UNION ALL SELECT 12) p"
 
 
-def _month(vendor, day):
+def _period_start(vendor, day):
+    """The first day of the row's period: the month's, or the year's when p.months = 12."""
     if vendor == "sqlite":
-        return f"strftime('%Y-%m-01', {day})"
-    return f"CAST(date_trunc('month', {day}) AS date)"
+        return f"strftime(CASE WHEN p.months = 12 THEN '%Y-01-01' ELSE '%Y-%m-01' END, {day})"
+    return f"CAST(date_trunc(CASE WHEN p.months = 12 THEN 'year' ELSE 'month' END, {day}) AS date)"
 
 
 def _days_to_sign(vendor, note):
@@ -53,10 +61,11 @@ def _days_to_sign(vendor, note):
 
 
 def _note_columns(vendor, note):
-    """Every tally's key columns of the note: month of service, clinician, place, status,
-    complete or not."""
+    """Every tally's key columns of the note: month or year of service, which of the two,
+    clinician, place, status, complete or not."""
     return [
-        _month(vendor, f"{note}.date_of_service"),
+        _period_start(vendor, f"{note}.date_of_service"),
+        "p.months",
         f"{note}.clinician_id",
         f"{note}.place_of_service",
         f"{note}.status",
@@ -65,11 +74,13 @@ def _note_columns(vendor, note):
 
 
 def _upsert(table, values, source="", *, where="true", group="", count="{delta}"):
-    """INSERT ... SELECT adding `count` to the row of each key (created at 0).
+    """INSERT ... SELECT adding `count` to the row of each key (created at 0), for the
+    month and for the year (PERIODS is joined to `source`).
 
     The WHERE is always written: SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
     """
     keys = KEYS[table]
+    source = f"{source} CROSS JOIN {PERIODS}" if source else f"FROM {PERIODS}"
     group_by = f" GROUP BY {', '.join(str(i) for i in range(1, len(keys) + 1))}" if group else ""
     return (
         f"INSERT INTO {table} ({', '.join(keys)}, note_count) "
