@@ -12,7 +12,6 @@ from html import escape
 from urllib.parse import urlencode
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from checklists.field_markup import widget_html
 
@@ -32,8 +31,9 @@ def _days(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _plural(count: int, plural: str = "s", singular: str = "") -> str:
-    return singular if count == 1 else plural
+def _truncate(text: str, length: int) -> str:
+    """`truncatechars` for plain text: at most `length` characters, "…" the last."""
+    return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
 class Links:
@@ -43,17 +43,21 @@ class Links:
     """
 
     def __init__(self, query):
-        self.base = {name: values for name, values in query.lists() if name != "page"}
+        # Each parameter's part of the query string, encoded once: a page asks for fifty.
+        self.base = {
+            name: urlencode([(name, value) for value in values])
+            for name, values in query.lists()
+            if name != "page"
+        }
 
     def href(self, **changes) -> str:
-        """The link, escaped for an attribute."""
+        """The link, escaped for an attribute: the parameters changed go last."""
         query = dict(self.base)
         for name, value in changes.items():
             query.pop(name, None)
             if value not in (None, ""):
-                query[name] = [value]
-        encoded = urlencode([(name, value) for name, values in query.items() for value in values])
-        return escape(f"?{encoded}" if encoded else "?")
+                query[name] = urlencode([(name, value)])
+        return escape(f"?{'&'.join(query.values())}")
 
 
 def links_for(request) -> Links:
@@ -141,7 +145,7 @@ def code_rows(groups, selected: str, links: Links) -> SafeString:
     for group in groups:
         key, label = _e(group.key), _e(group.label)
         active = ' class="table-active"' if group.key == selected else ""
-        short = _e(Truncator(group.label).chars(34))
+        short = _e(_truncate(group.label, 34))
         rows.append(
             f'<tr{active}>\n<td><a href="{links.href(code=group.key)}" title="{label}">{key}</a> '
             f'<span class="small text-body-secondary d-none d-xl-inline">{short}</span></td>\n'
