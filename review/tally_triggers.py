@@ -48,7 +48,7 @@ def _period_start(vendor, day):
     return f"CAST(date_trunc(CASE WHEN p.months = 12 THEN 'year' ELSE 'month' END, {day}) AS date)"
 
 
-def _days_to_sign(vendor, note):
+def days_to_sign(vendor, note):
     if vendor == "sqlite":
         days = (
             f"CAST(julianday(date({note}.signed_at, 'localtime'))"
@@ -92,7 +92,7 @@ def _upsert(table, values, source="", *, where="true", group="", count="{delta}"
 
 def note_row(vendor, note):
     """The note's own row (no FROM: the note is NEW or OLD)."""
-    values = [*_note_columns(vendor, note), _days_to_sign(vendor, note)]
+    values = [*_note_columns(vendor, note), days_to_sign(vendor, note)]
     return _upsert("review_notetally", values)
 
 
@@ -118,7 +118,7 @@ def note_code_rows(vendor, note):
     """The note's own row under each of its codes."""
     return _upsert(
         "review_notecodetally",
-        [*_note_columns(vendor, note), _days_to_sign(vendor, note), "c.code"],
+        [*_note_columns(vendor, note), days_to_sign(vendor, note), "c.code"],
         f"FROM {_codes_of(f'{note}.id')} c",
     )
 
@@ -176,7 +176,7 @@ def line_code(vendor, line, *, exclude_self):
         ),
         _upsert(
             "review_notecodetally",
-            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n"), f"{line}.code"],
+            [*_note_columns(vendor, "n"), days_to_sign(vendor, "n"), f"{line}.code"],
             "FROM checklists_note n",
             where=where,
         ),
@@ -366,7 +366,7 @@ def rebuild_statements(vendor) -> list[str]:
         *(f"DELETE FROM {table}" for table in KEYS),
         _upsert(
             "review_notetally",
-            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n")],
+            [*_note_columns(vendor, "n"), days_to_sign(vendor, "n")],
             "FROM checklists_note n",
             group=True,
             count="COUNT(*)",
@@ -387,7 +387,7 @@ def rebuild_statements(vendor) -> list[str]:
         ),
         _upsert(
             "review_notecodetally",
-            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n"), "c.code"],
+            [*_note_columns(vendor, "n"), days_to_sign(vendor, "n"), "c.code"],
             f"FROM {NOTE_CODES} c JOIN checklists_note n ON n.id = c.note_id",
             group=True,
             count="COUNT(*)",
