@@ -85,8 +85,21 @@ class Scope:
         for the whole years inside it, month rows for the months around them.
 
         `split` is a month whose notes must be told apart from the months before it (the
-        old-draft cutoff's): its year is read from the month rows.
+        old-draft cutoff's): its year is read from the month rows. The month rows of the
+        subtracted months (`subtracted_months`) are read too; the figures take the notes of
+        their days outside the range off.
         """
+        whole = self._whole_periods(split)
+        subtracted = self.subtracted_months()
+        if not subtracted:
+            return whole
+        rows = Sql(
+            f"months = 1 AND month IN ({', '.join(['%s'] * len(subtracted))})",
+            [_day(month) for month in subtracted],
+        )
+        return Sql.any([whole, Sql.all([rows, self.dimensions()])])
+
+    def _whole_periods(self, split: datetime.date | None) -> "Sql":
         first, last = self._whole_months()
         if first and last and first > last:
             return Sql("1 = 0")  # no row: the range holds no whole month
@@ -128,17 +141,76 @@ class Scope:
                 last = _previous_month(last)
         return first, last
 
+    def _days_in(self, month: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The first and last day of `month` inside the range."""
+        first = max(self.dos_from, month) if self.dos_from else month
+        last = min(self.dos_to, _month_end(month)) if self.dos_to else _month_end(month)
+        return first, last
+
+    def subtracted_months(self) -> list[datetime.date]:
+        """The cut months with fewer days outside the range than inside: their month row is
+        read, less the notes of the days outside (fewer notes to count than the inside's)."""
+        subtracted = []
+        for month in self.partial_months():
+            first, last = self._days_in(month)
+            inside = (last - first).days + 1
+            if _month_end(month).day - inside < inside:
+                subtracted.append(month)
+        return subtracted
+
+    def counted_months(self) -> list[datetime.date]:
+        """The cut months whose days inside the range are counted from the notes."""
+        subtracted = self.subtracted_months()
+        return [month for month in self.partial_months() if month not in subtracted]
+
     def edges(self) -> "Sql | None":
-        """The days of the months the range cuts, on the notes' columns, or None."""
-        partial = self.partial_months()
-        if not partial:
+        """The cut months counted from the notes, on the notes' columns, or None (the
+        filtered notes are inside the range already: the whole month is named)."""
+        counted = self.counted_months()
+        if not counted:
             return None
         return Sql.any(
             [
                 Sql("date_of_service BETWEEN %s AND %s", [_day(month), _day(_month_end(month))])
-                for month in partial
+                for month in counted
             ]
         )
+
+    def outside(self) -> "Sql | None":
+        """The notes of the subtracted months' days outside the range that the other
+        filters keep (on checklists_note's columns), or None."""
+        days = []
+        for month in self.subtracted_months():
+            first, last = self._days_in(month)
+            if first > month:
+                days.append((month, first - datetime.timedelta(days=1)))
+            if last < _month_end(month):
+                days.append((last + datetime.timedelta(days=1), _month_end(month)))
+        if not days:
+            return None
+        dates = Sql.any(
+            [Sql("date_of_service BETWEEN %s AND %s", [_day(a), _day(b)]) for a, b in days]
+        )
+        return Sql.all([dates, self.note_dimensions()])
+
+    def note_dimensions(self) -> "Sql":
+        """The tallied filters other than dates, on the notes' columns (as NoteFilter)."""
+        parts = []
+        if self.code:
+            parts.append(
+                Sql("id IN (SELECT note_id FROM checklists_codeline WHERE code = %s)", [self.code])
+            )
+        if self.clinician:
+            parts.append(Sql("clinician_id = %s", [int(self.clinician)]))
+        if self.place:
+            parts.append(Sql("place_of_service = %s", [self.place]))
+        if self.status:
+            parts.append(Sql("status = %s", [self.status]))
+        if self.completeness == "complete":
+            parts.append(Sql("required_missing = 0"))
+        elif self.completeness:
+            parts.append(Sql("required_missing > 0"))
+        return Sql.all(parts)
 
 
 @dataclass(frozen=True)
@@ -248,6 +320,15 @@ SELECT clinician_id, {{days}}, COUNT(*),
        SUM(CASE WHEN status = '{DRAFT}' AND date_of_service < %s THEN 1 ELSE 0 END),
        0
   FROM checklists_note WHERE {{notes}} AND ({{edges}}) GROUP BY clinician_id, 2"""
+# The notes of a subtracted month's days outside the range, taken off its month row. Their
+# drafts are old when their month is before the cutoff's, as the month row counts them.
+BY_CLINICIAN_OUTSIDE = f"""
+SELECT clinician_id, {{days}}, -COUNT(*),
+       -SUM(CASE WHEN required_missing = 0 THEN 1 ELSE 0 END),
+       -SUM(CASE WHEN status = '{DRAFT}' THEN 1 ELSE 0 END),
+       -SUM(CASE WHEN status = '{DRAFT}' AND date_of_service < %s THEN 1 ELSE 0 END),
+       0
+  FROM checklists_note WHERE {{outside}} GROUP BY clinician_id, 2"""
 
 
 def by_clinician(
@@ -276,8 +357,7 @@ def by_clinician(
             notes=notes_where
         ),
     ]
-    partial = scope.partial_months()
-    if cutoff_month not in partial:
+    if cutoff_month not in scope.counted_months():
         parts.append(
             Sql(BY_CLINICIAN_CUTOFF_MONTH, [_day(cutoff_month), _day(cutoff)]).format(
                 notes=notes_where
@@ -288,6 +368,13 @@ def by_clinician(
         parts.append(
             Sql(BY_CLINICIAN_EDGES, [_day(cutoff)]).format(
                 days=Sql(_days_to_sign()), notes=notes_where, edges=edges
+            )
+        )
+    outside = scope.outside()
+    if outside is not None:
+        parts.append(
+            Sql(BY_CLINICIAN_OUTSIDE, [_day(cutoff_month)]).format(
+                days=Sql(_days_to_sign()), outside=outside
             )
         )
     total = Group("all", "All clinicians")
@@ -304,6 +391,8 @@ def by_clinician(
             target.open_queries += open_queries or 0
             if days >= 0 and notes_:
                 target.days_to_sign[days] = target.days_to_sign.get(days, 0) + notes_
+                if not target.days_to_sign[days]:  # taken off to nothing
+                    del target.days_to_sign[days]
     ordered = sorted(
         (g for g in groups.values() if g.notes or g.open_queries),
         key=lambda g: (-g.notes, g.label),
@@ -330,6 +419,13 @@ SELECT code, COUNT(DISTINCT note_id),
   FROM checklists_codeline
  WHERE note_id IN (SELECT id FROM checklists_note WHERE {notes} AND ({edges}))
  GROUP BY code"""
+BY_CODE_OUTSIDE = """
+SELECT code, -COUNT(DISTINCT note_id),
+       -COUNT(DISTINCT CASE WHEN note_id IN (
+         SELECT id FROM checklists_note WHERE {outside} AND required_missing = 0
+       ) THEN note_id END)
+  FROM checklists_codeline WHERE note_id IN (SELECT id FROM checklists_note WHERE {outside})
+ GROUP BY code"""
 
 
 def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
@@ -342,6 +438,9 @@ def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
     edges = scope.edges()
     if edges is not None:
         parts.append(Sql(BY_CODE_EDGES).format(notes=filtered_notes(notes), edges=edges))
+    outside = scope.outside()
+    if outside is not None:
+        parts.append(Sql(BY_CODE_OUTSIDE).format(outside=outside))
     totals: dict[str, list[int]] = {}
     for code, notes_, complete in _rows(_union(parts)):
         counts = totals.setdefault(code, [0, 0])
@@ -367,6 +466,10 @@ MISSING_EDGES = """
 SELECT element_key, requirement, COUNT(*) AS notes FROM checklists_notegap
  WHERE note_id IN (SELECT id FROM checklists_note WHERE {notes} AND ({edges}))
  GROUP BY element_key, requirement"""
+MISSING_OUTSIDE = """
+SELECT element_key, requirement, -COUNT(*) AS notes FROM checklists_notegap
+ WHERE note_id IN (SELECT id FROM checklists_note WHERE {outside})
+ GROUP BY element_key, requirement"""
 
 
 def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
@@ -376,6 +479,9 @@ def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
     edges = scope.edges()
     if edges is not None:
         parts.append(Sql(MISSING_EDGES).format(notes=filtered_notes(notes), edges=edges))
+    outside = scope.outside()
+    if outside is not None:
+        parts.append(Sql(MISSING_OUTSIDE).format(outside=outside))
     union = _union(parts)
     rows = _rows(Sql(MISSING_SQL.format(parts=union.text), union.params))
     return missing_items(rows, of=of)
