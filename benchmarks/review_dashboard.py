@@ -9,9 +9,10 @@
 Each size gets its own scratch database (SQLite files in the temp folder, or PostgreSQL
 databases review_bench_<size> created on the server given), seeded once with
 `seed_demo --notes N` and reused by later runs (--reseed starts over). It prints a table:
-seeding time, dashboard median / p90 and queries (unfiltered and two filtered views), CSV
-rows per second (first download, and the median of the next 3 or 15), and bulk PDF notes per
-second with the worker's peak memory.
+seeding time, dashboard median / p90, the app's CPU and queries (unfiltered and three
+filtered views, one of them a range that cuts a month), each view's largest / smallest
+ratio (wall and CPU), CSV rows per second (first download, and the median of the next 3
+or 15), and bulk PDF notes per second with the worker's peak memory.
 """
 
 import argparse
