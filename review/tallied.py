@@ -85,17 +85,17 @@ class Scope:
         for the whole years inside it, month rows for the months around them.
 
         `split` is a month whose notes must be told apart from the months before it (the
-        old-draft cutoff's): its year is read from the month rows. The month rows of the
-        subtracted months (`subtracted_months`) are read too; the figures take the notes of
-        their days outside the range off.
+        old-draft cutoff's): its year is read from the month rows. In a month the range
+        cuts, the week rows of the weeks inside it are read; the days around them are the
+        figures' to count from the notes (`edges`).
         """
         whole = self._whole_periods(split)
-        subtracted = self.subtracted_months()
-        if not subtracted:
+        weeks, _ = self._cut_months()
+        if not weeks:
             return whole
         rows = Sql(
-            f"months = 1 AND month IN ({', '.join(['%s'] * len(subtracted))})",
-            [_day(month) for month in subtracted],
+            f"months = 0 AND month IN ({', '.join(['%s'] * len(weeks))})",
+            [_day(week) for week in weeks],
         )
         return Sql.any([whole, Sql.all([rows, self.dimensions()])])
 
@@ -147,70 +147,31 @@ class Scope:
         last = min(self.dos_to, _month_end(month)) if self.dos_to else _month_end(month)
         return first, last
 
-    def subtracted_months(self) -> list[datetime.date]:
-        """The cut months with fewer days outside the range than inside: their month row is
-        read, less the notes of the days outside (fewer notes to count than the inside's)."""
-        subtracted = []
+    def _cut_months(self) -> tuple[list[datetime.date], list[tuple]]:
+        """For the months the range cuts: the weeks inside the range (read from the week
+        rows) and the days left over at either end (counted from the notes)."""
+        weeks, days = [], []
         for month in self.partial_months():
             first, last = self._days_in(month)
-            inside = (last - first).days + 1
-            if _month_end(month).day - inside < inside:
-                subtracted.append(month)
-        return subtracted
-
-    def counted_months(self) -> list[datetime.date]:
-        """The cut months whose days inside the range are counted from the notes."""
-        subtracted = self.subtracted_months()
-        return [month for month in self.partial_months() if month not in subtracted]
+            inside = [(a, b) for a, b in _weeks(month) if a >= first and b <= last]
+            if not inside:
+                days.append((first, last))
+                continue
+            weeks += [a for a, _ in inside]
+            if first < inside[0][0]:
+                days.append((first, inside[0][0] - datetime.timedelta(days=1)))
+            if last > inside[-1][1]:
+                days.append((inside[-1][1] + datetime.timedelta(days=1), last))
+        return weeks, days
 
     def edges(self) -> "Sql | None":
-        """The cut months counted from the notes, on the notes' columns, or None (the
-        filtered notes are inside the range already: the whole month is named)."""
-        counted = self.counted_months()
-        if not counted:
-            return None
-        return Sql.any(
-            [
-                Sql("date_of_service BETWEEN %s AND %s", [_day(month), _day(_month_end(month))])
-                for month in counted
-            ]
-        )
-
-    def outside(self) -> "Sql | None":
-        """The notes of the subtracted months' days outside the range that the other
-        filters keep (on checklists_note's columns), or None."""
-        days = []
-        for month in self.subtracted_months():
-            first, last = self._days_in(month)
-            if first > month:
-                days.append((month, first - datetime.timedelta(days=1)))
-            if last < _month_end(month):
-                days.append((last + datetime.timedelta(days=1), _month_end(month)))
+        """The days of the cut months not in a whole week, on the notes' columns, or None."""
+        _, days = self._cut_months()
         if not days:
             return None
-        dates = Sql.any(
+        return Sql.any(
             [Sql("date_of_service BETWEEN %s AND %s", [_day(a), _day(b)]) for a, b in days]
         )
-        return Sql.all([dates, self.note_dimensions()])
-
-    def note_dimensions(self) -> "Sql":
-        """The tallied filters other than dates, on the notes' columns (as NoteFilter)."""
-        parts = []
-        if self.code:
-            parts.append(
-                Sql("id IN (SELECT note_id FROM checklists_codeline WHERE code = %s)", [self.code])
-            )
-        if self.clinician:
-            parts.append(Sql("clinician_id = %s", [int(self.clinician)]))
-        if self.place:
-            parts.append(Sql("place_of_service = %s", [self.place]))
-        if self.status:
-            parts.append(Sql("status = %s", [self.status]))
-        if self.completeness == "complete":
-            parts.append(Sql("required_missing = 0"))
-        elif self.completeness:
-            parts.append(Sql("required_missing > 0"))
-        return Sql.all(parts)
 
 
 @dataclass(frozen=True)
@@ -275,6 +236,17 @@ def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _weeks(month: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """The first and last days of a month's weeks as the week rows count them: 1-7, 8-14,
+    15-21, 22-28 and 29 to the end (none in a February of 28 days)."""
+    end = _month_end(month).day
+    return [
+        (month.replace(day=first), month.replace(day=min(first + 6, end)))
+        for first in (1, 8, 15, 22, 29)
+        if first <= end
+    ]
+
+
 def _next_month(month: datetime.date) -> datetime.date:
     return _month_end(month) + datetime.timedelta(days=1)
 
@@ -320,15 +292,8 @@ SELECT clinician_id, {{days}}, COUNT(*),
        SUM(CASE WHEN status = '{DRAFT}' AND date_of_service < %s THEN 1 ELSE 0 END),
        0
   FROM checklists_note WHERE {{notes}} AND ({{edges}}) GROUP BY clinician_id, 2"""
-# The notes of a subtracted month's days outside the range, taken off its month row. Their
-# drafts are old when their month is before the cutoff's, as the month row counts them.
-BY_CLINICIAN_OUTSIDE = f"""
-SELECT clinician_id, {{days}}, -COUNT(*),
-       -SUM(CASE WHEN required_missing = 0 THEN 1 ELSE 0 END),
-       -SUM(CASE WHEN status = '{DRAFT}' THEN 1 ELSE 0 END),
-       -SUM(CASE WHEN status = '{DRAFT}' AND date_of_service < %s THEN 1 ELSE 0 END),
-       0
-  FROM checklists_note WHERE {{outside}} GROUP BY clinician_id, 2"""
+# (Old drafts counted by month, as the tally rows count them: the old-draft cutoff's month
+# is the BY_CLINICIAN_CUTOFF_MONTH part's.)
 
 
 def by_clinician(
@@ -357,24 +322,16 @@ def by_clinician(
             notes=notes_where
         ),
     ]
-    if cutoff_month not in scope.counted_months():
-        parts.append(
-            Sql(BY_CLINICIAN_CUTOFF_MONTH, [_day(cutoff_month), _day(cutoff)]).format(
-                notes=notes_where
-            )
+    parts.append(
+        Sql(BY_CLINICIAN_CUTOFF_MONTH, [_day(cutoff_month), _day(cutoff)]).format(
+            notes=notes_where
         )
+    )
     edges = scope.edges()
     if edges is not None:
         parts.append(
-            Sql(BY_CLINICIAN_EDGES, [_day(cutoff)]).format(
+            Sql(BY_CLINICIAN_EDGES, [_day(cutoff_month)]).format(
                 days=Sql(_days_to_sign()), notes=notes_where, edges=edges
-            )
-        )
-    outside = scope.outside()
-    if outside is not None:
-        parts.append(
-            Sql(BY_CLINICIAN_OUTSIDE, [_day(cutoff_month)]).format(
-                days=Sql(_days_to_sign()), outside=outside
             )
         )
     total = Group("all", "All clinicians")
@@ -419,13 +376,6 @@ SELECT code, COUNT(DISTINCT note_id),
   FROM checklists_codeline
  WHERE note_id IN (SELECT id FROM checklists_note WHERE {notes} AND ({edges}))
  GROUP BY code"""
-BY_CODE_OUTSIDE = """
-SELECT code, -COUNT(DISTINCT note_id),
-       -COUNT(DISTINCT CASE WHEN note_id IN (
-         SELECT id FROM checklists_note WHERE {outside} AND required_missing = 0
-       ) THEN note_id END)
-  FROM checklists_codeline WHERE note_id IN (SELECT id FROM checklists_note WHERE {outside})
- GROUP BY code"""
 
 
 def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
@@ -438,9 +388,6 @@ def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
     edges = scope.edges()
     if edges is not None:
         parts.append(Sql(BY_CODE_EDGES).format(notes=filtered_notes(notes), edges=edges))
-    outside = scope.outside()
-    if outside is not None:
-        parts.append(Sql(BY_CODE_OUTSIDE).format(outside=outside))
     totals: dict[str, list[int]] = {}
     for code, notes_, complete in _rows(_union(parts)):
         counts = totals.setdefault(code, [0, 0])
@@ -466,10 +413,6 @@ MISSING_EDGES = """
 SELECT element_key, requirement, COUNT(*) AS notes FROM checklists_notegap
  WHERE note_id IN (SELECT id FROM checklists_note WHERE {notes} AND ({edges}))
  GROUP BY element_key, requirement"""
-MISSING_OUTSIDE = """
-SELECT element_key, requirement, -COUNT(*) AS notes FROM checklists_notegap
- WHERE note_id IN (SELECT id FROM checklists_note WHERE {outside})
- GROUP BY element_key, requirement"""
 
 
 def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
@@ -479,9 +422,6 @@ def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
     edges = scope.edges()
     if edges is not None:
         parts.append(Sql(MISSING_EDGES).format(notes=filtered_notes(notes), edges=edges))
-    outside = scope.outside()
-    if outside is not None:
-        parts.append(Sql(MISSING_OUTSIDE).format(outside=outside))
     union = _union(parts)
     rows = _rows(Sql(MISSING_SQL.format(parts=union.text), union.params))
     return missing_items(rows, of=of)

@@ -15,10 +15,12 @@ and rendered for SQLite (trigger bodies) and PostgreSQL (PL/pgSQL functions). On
 PostgreSQL the code-line trigger runs BEFORE each row, because only BEFORE row triggers
 see the rows an earlier part of the same multi-row statement wrote.
 
-Every count goes to two rows: its month's (`months` 1) and its year's (`months` 12, `month`
-the 1st of January). The dashboard reads whole years from the year rows and the months
-around them from the month rows (review.tallied), so a range of ten years reads ten rows
-per key instead of 120.
+Every count goes to three rows: its year's (`months` 12, `month` the 1st of January), its
+month's (`months` 1) and its week's within the month (`months` 0, `month` the 1st, 8th,
+15th, 22nd or 29th). The dashboard reads whole years from the year rows, the months around
+them from the month rows and the weeks of a month the range cuts from the week rows
+(review.tallied): a range of ten years reads ten rows per key instead of 120, and one that
+starts mid-month counts at most six days of notes.
 
 Days to signature use the practice's local calendar, like review.expressions.DaysToSign:
 SQLite's 'localtime' follows the TZ Django sets; PostgreSQL is given settings.TIME_ZONE
@@ -38,14 +40,23 @@ KEYS = {
     "review_gapcodetally": (*NOTE_KEY, "element_key", "requirement", "code"),
 }
 # Each count is written to its month's row and its year's: every statement joins this.
-PERIODS = "(SELECT 1 AS months UNION ALL SELECT 12) p"
+PERIODS = "(SELECT 0 AS months UNION ALL SELECT 1 UNION ALL SELECT 12) p"
 
 
 def _period_start(vendor, day):
-    """The first day of the row's period: the month's, or the year's when p.months = 12."""
+    """The first day of the row's period: the year's (p.months = 12), the month's (1), or
+    the month's week's (0: days 1-7, 8-14, 15-21, 22-28, and 29 to the end)."""
     if vendor == "sqlite":
-        return f"strftime(CASE WHEN p.months = 12 THEN '%Y-01-01' ELSE '%Y-%m-01' END, {day})"
-    return f"CAST(date_trunc(CASE WHEN p.months = 12 THEN 'year' ELSE 'month' END, {day}) AS date)"
+        week = f"date({day}, '-' || ((CAST(strftime('%d', {day}) AS INTEGER) - 1) % 7) || ' days')"
+        return (
+            f"CASE p.months WHEN 12 THEN strftime('%Y-01-01', {day})"
+            f" WHEN 1 THEN strftime('%Y-%m-01', {day}) ELSE {week} END"
+        )
+    week = f"({day} - (CAST(EXTRACT(DAY FROM {day}) AS integer) - 1) % 7)"
+    return (
+        f"CASE p.months WHEN 12 THEN CAST(date_trunc('year', {day}) AS date)"
+        f" WHEN 1 THEN CAST(date_trunc('month', {day}) AS date) ELSE {week} END"
+    )
 
 
 def days_to_sign(vendor, note):
@@ -75,7 +86,7 @@ def _note_columns(vendor, note):
 
 def _upsert(table, values, source="", *, where="true", group="", count="{delta}"):
     """INSERT ... SELECT adding `count` to the row of each key (created at 0), for the
-    month and for the year (PERIODS is joined to `source`).
+    week, the month and the year (PERIODS is joined to `source`).
 
     The WHERE is always written: SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
     """

@@ -381,6 +381,10 @@ def notes_over_years(clinician, other_clinician, patient, manager):
         {"code": "64643", "status": "draft", "dos_from": "2024-01-01"},
         {"code": "64640", "dos_to": "2024-12-31", "older": "700"},
         {"code": "64681", "dos_from": "2023-12-31", "dos_to": "2025-06-30"},
+        {"dos_from": "2024-06-08", "dos_to": "2024-06-28"},
+        {"dos_from": "2024-06-09", "dos_to": "2024-06-21", "status": "draft"},
+        {"dos_from": "2025-01-02", "older": "700"},
+        {"dos_from": "2023-12-29", "dos_to": "2024-01-07", "code": "64643"},
     ],
 )
 def test_the_year_rows_give_the_figures_the_notes_give(
@@ -392,24 +396,51 @@ def test_the_year_rows_give_the_figures_the_notes_give(
     assert tallied["total"][0] > 0
 
 
-def test_each_year_row_holds_the_sum_of_its_months(notes_over_years):
+def _sums(model, months, period) -> dict:
+    """{(period of the row's month, key...): notes} over the rows of one grain."""
+    keys = [k for k in tally_triggers.KEYS[model._meta.db_table] if k not in ("month", "months")]
+    found = {}
+    for row in model.objects.filter(months=months).values("month", *keys, "note_count"):
+        key = (period(row["month"]), *(row[k] for k in keys))
+        found[key] = found.get(key, 0) + row["note_count"]
+    return {key: count for key, count in found.items() if count}
+
+
+def test_each_year_row_holds_the_sum_of_its_months_and_each_month_of_its_weeks(
+    notes_over_years,
+):
     for model in TALLIES:
-        keys = [
-            k for k in tally_triggers.KEYS[model._meta.db_table] if k not in ("month", "months")
-        ]
-        years = {}
-        for row in model.objects.filter(months=1).values("month", *keys, "note_count"):
-            key = (row["month"].year, *(row[k] for k in keys))
-            years[key] = years.get(key, 0) + row["note_count"]
-        stored = {
-            (row["month"].year, *(row[k] for k in keys)): row["note_count"]
-            for row in model.objects.filter(months=12).values("month", *keys, "note_count")
+        year = lambda day: day.year  # noqa: E731
+        month = lambda day: (day.year, day.month)  # noqa: E731
+        assert _sums(model, 12, year) == _sums(model, 1, year)
+        assert _sums(model, 1, month) == _sums(model, 0, month)
+        assert {
+            d.month for d in model.objects.filter(months=12).values_list("month", flat=True)
+        } <= {1}
+        assert {d.day for d in model.objects.filter(months=1).values_list("month", flat=True)} <= {
+            1
         }
-        assert {k: v for k, v in stored.items() if v} == {k: v for k, v in years.items() if v}
-        assert all(
-            month.month == 1 and month.day == 1
-            for month in model.objects.filter(months=12).values_list("month", flat=True)
-        )
+        assert {d.day for d in model.objects.filter(months=0).values_list("month", flat=True)} <= {
+            1,
+            8,
+            15,
+            22,
+            29,
+        }
     assert {
         m.year for m in NoteTally.objects.filter(months=12).values_list("month", flat=True)
     } == {2023, 2024, 2025, 2026}
+
+
+def test_a_week_row_counts_the_days_1_to_7_8_to_14_and_29_to_the_end(clinician, patient):
+    for day in (datetime.date(2024, 2, 7), datetime.date(2024, 2, 8), datetime.date(2024, 2, 29)):
+        note = make_note(clinician, patient, "64643")
+        Note.objects.filter(pk=note.pk).update(date_of_service=day)
+    weeks = (
+        NoteTally.objects.filter(months=0).exclude(note_count=0).values_list("month", "note_count")
+    )
+    assert sorted(weeks) == [
+        (datetime.date(2024, 2, 1), 1),
+        (datetime.date(2024, 2, 8), 1),
+        (datetime.date(2024, 2, 29), 1),
+    ]
