@@ -1,5 +1,7 @@
-# Every tally per month and per year (issue 19: the dashboard reads whole years from the
-# year rows, so ten years of notes are ten rows per key rather than 120).
+# Every tally per year, month and week of the month (issue 19: the dashboard reads whole
+# years from the year rows, so ten years of notes are ten rows per key rather than 120, and
+# the weeks of a month a range cuts from the week rows). The new column is `months`: 12,
+# 1 or 0 (a week); the triggers and the recount are review/tally_triggers.py's.
 
 from django.db import migrations, models
 
