@@ -149,12 +149,17 @@ class Tally(models.Model):
     """Counts of notes kept by database triggers (review/tally_triggers.py), not by Python.
 
     The dashboard sums these few rows instead of aggregating every note: the count of a
-    practice's notes per month and per value of what the dashboard filters on
-    grows with time and staff, not with the number of notes. Every write to notes, code
+    practice's notes per year, month and week and per value of what the dashboard filters
+    on grows with time and staff, not with the number of notes. Every write to notes, code
     lines and gaps keeps them exact, whichever path it takes (the app, bulk_create, the
     admin, a shell); `manage.py rebuild_tallies` recomputes them from the notes.
     """
 
+    # 1: the notes of the month that starts on `month`; 12: of the year (`month` is the 1st
+    # of January); 0: of the week of the month that starts on `month` (the 1st, 8th, 15th,
+    # 22nd or 29th, to the 7th, 14th, 21st, 28th or the month's end). The triggers write
+    # all three; review.tallied reads whole years, whole months, then whole weeks.
+    months = models.PositiveSmallIntegerField(default=1)
     clinician_id = models.IntegerField()
     place = models.CharField(max_length=2)
     status = models.CharField(max_length=8)
@@ -179,8 +184,16 @@ class NoteTally(Tally):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "clinician_id", "place", "status", "complete", "days_to_sign"],
-                name="review_notetally_month_key",
+                fields=[
+                    "months",
+                    "month",
+                    "clinician_id",
+                    "place",
+                    "status",
+                    "complete",
+                    "days_to_sign",
+                ],
+                name="review_notetally_period_key",
             )
         ]
 
@@ -197,8 +210,8 @@ class CodeTally(Tally):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "clinician_id", "place", "status", "complete", "code"],
-                name="review_codetally_key",
+                fields=["months", "month", "clinician_id", "place", "status", "complete", "code"],
+                name="review_codetally_period_key",
             )
         ]
 
@@ -217,6 +230,7 @@ class GapTally(Tally):
         constraints = [
             models.UniqueConstraint(
                 fields=[
+                    "months",
                     "month",
                     "clinician_id",
                     "place",
@@ -225,7 +239,7 @@ class GapTally(Tally):
                     "element_key",
                     "requirement",
                 ],
-                name="review_gaptally_key",
+                name="review_gaptally_period_key",
             )
         ]
 
@@ -247,6 +261,7 @@ class NoteCodeTally(Tally):
                 # The code first: a filtered dashboard reads one code's rows.
                 fields=[
                     "code",
+                    "months",
                     "month",
                     "clinician_id",
                     "place",
@@ -254,7 +269,7 @@ class NoteCodeTally(Tally):
                     "complete",
                     "days_to_sign",
                 ],
-                name="review_notecodetally_month_key",
+                name="review_notecodetally_period_key",
             )
         ]
 
@@ -275,6 +290,7 @@ class CodePairTally(Tally):
             models.UniqueConstraint(
                 fields=[
                     "code",
+                    "months",
                     "month",
                     "clinician_id",
                     "place",
@@ -282,7 +298,7 @@ class CodePairTally(Tally):
                     "complete",
                     "other_code",
                 ],
-                name="review_codepairtally_key",
+                name="review_codepairtally_period_key",
             )
         ]
 
@@ -303,6 +319,7 @@ class GapCodeTally(Tally):
             models.UniqueConstraint(
                 fields=[
                     "code",
+                    "months",
                     "month",
                     "clinician_id",
                     "place",
@@ -311,7 +328,7 @@ class GapCodeTally(Tally):
                     "element_key",
                     "requirement",
                 ],
-                name="review_gapcodetally_key",
+                name="review_gapcodetally_period_key",
             )
         ]
 

@@ -15,6 +15,13 @@ and rendered for SQLite (trigger bodies) and PostgreSQL (PL/pgSQL functions). On
 PostgreSQL the code-line trigger runs BEFORE each row, because only BEFORE row triggers
 see the rows an earlier part of the same multi-row statement wrote.
 
+Every count goes to three rows: its year's (`months` 12, `month` the 1st of January), its
+month's (`months` 1) and its week's within the month (`months` 0, `month` the 1st, 8th,
+15th, 22nd or 29th). The dashboard reads whole years from the year rows, the months around
+them from the month rows and the weeks of a month the range cuts from the week rows
+(review.tallied): a range of ten years reads ten rows per key instead of 120, and one that
+starts mid-month counts at most six days of notes.
+
 Days to signature use the practice's local calendar, like review.expressions.DaysToSign:
 SQLite's 'localtime' follows the TZ Django sets; PostgreSQL is given settings.TIME_ZONE
 when the triggers are installed (rebuild_tallies reinstalls them after a change).
@@ -22,25 +29,37 @@ when the triggers are installed (rebuild_tallies reinstalls them after a change)
 
 from django.conf import settings
 
-NOTE_KEY = ("clinician_id", "place", "status", "complete")
+NOTE_KEY = ("month", "months", "clinician_id", "place", "status", "complete")
 KEYS = {
-    "review_notetally": ("month", *NOTE_KEY, "days_to_sign"),
-    "review_codetally": ("month", *NOTE_KEY, "code"),
-    "review_gaptally": ("month", *NOTE_KEY, "element_key", "requirement"),
+    "review_notetally": (*NOTE_KEY, "days_to_sign"),
+    "review_codetally": (*NOTE_KEY, "code"),
+    "review_gaptally": (*NOTE_KEY, "element_key", "requirement"),
     # The same, per billed code: the dashboard filtered by a code.
-    "review_notecodetally": ("month", *NOTE_KEY, "days_to_sign", "code"),
-    "review_codepairtally": ("month", *NOTE_KEY, "code", "other_code"),
-    "review_gapcodetally": ("month", *NOTE_KEY, "element_key", "requirement", "code"),
+    "review_notecodetally": (*NOTE_KEY, "days_to_sign", "code"),
+    "review_codepairtally": (*NOTE_KEY, "code", "other_code"),
+    "review_gapcodetally": (*NOTE_KEY, "element_key", "requirement", "code"),
 }
+# Each count is written to its month's row and its year's: every statement joins this.
+PERIODS = "(SELECT 0 AS months UNION ALL SELECT 1 UNION ALL SELECT 12) p"
 
 
-def _month(vendor, day):
+def _period_start(vendor, day):
+    """The first day of the row's period: the year's (p.months = 12), the month's (1), or
+    the month's week's (0: days 1-7, 8-14, 15-21, 22-28, and 29 to the end)."""
     if vendor == "sqlite":
-        return f"strftime('%Y-%m-01', {day})"
-    return f"CAST(date_trunc('month', {day}) AS date)"
+        week = f"date({day}, '-' || ((CAST(strftime('%d', {day}) AS INTEGER) - 1) % 7) || ' days')"
+        return (
+            f"CASE p.months WHEN 12 THEN strftime('%Y-01-01', {day})"
+            f" WHEN 1 THEN strftime('%Y-%m-01', {day}) ELSE {week} END"
+        )
+    week = f"({day} - (CAST(EXTRACT(DAY FROM {day}) AS integer) - 1) % 7)"
+    return (
+        f"CASE p.months WHEN 12 THEN CAST(date_trunc('year', {day}) AS date)"
+        f" WHEN 1 THEN CAST(date_trunc('month', {day}) AS date) ELSE {week} END"
+    )
 
 
-def _days_to_sign(vendor, note):
+def days_to_sign(vendor, note):
     if vendor == "sqlite":
         days = (
             f"CAST(julianday(date({note}.signed_at, 'localtime'))"
@@ -53,10 +72,11 @@ def _days_to_sign(vendor, note):
 
 
 def _note_columns(vendor, note):
-    """Every tally's key columns of the note: month of service, clinician, place, status,
-    complete or not."""
+    """Every tally's key columns of the note: month or year of service, which of the two,
+    clinician, place, status, complete or not."""
     return [
-        _month(vendor, f"{note}.date_of_service"),
+        _period_start(vendor, f"{note}.date_of_service"),
+        "p.months",
         f"{note}.clinician_id",
         f"{note}.place_of_service",
         f"{note}.status",
@@ -65,11 +85,13 @@ def _note_columns(vendor, note):
 
 
 def _upsert(table, values, source="", *, where="true", group="", count="{delta}"):
-    """INSERT ... SELECT adding `count` to the row of each key (created at 0).
+    """INSERT ... SELECT adding `count` to the row of each key (created at 0), for the
+    week, the month and the year (PERIODS is joined to `source`).
 
     The WHERE is always written: SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
     """
     keys = KEYS[table]
+    source = f"{source} CROSS JOIN {PERIODS}" if source else f"FROM {PERIODS}"
     group_by = f" GROUP BY {', '.join(str(i) for i in range(1, len(keys) + 1))}" if group else ""
     return (
         f"INSERT INTO {table} ({', '.join(keys)}, note_count) "
@@ -81,7 +103,7 @@ def _upsert(table, values, source="", *, where="true", group="", count="{delta}"
 
 def note_row(vendor, note):
     """The note's own row (no FROM: the note is NEW or OLD)."""
-    values = [*_note_columns(vendor, note), _days_to_sign(vendor, note)]
+    values = [*_note_columns(vendor, note), days_to_sign(vendor, note)]
     return _upsert("review_notetally", values)
 
 
@@ -107,7 +129,7 @@ def note_code_rows(vendor, note):
     """The note's own row under each of its codes."""
     return _upsert(
         "review_notecodetally",
-        [*_note_columns(vendor, note), _days_to_sign(vendor, note), "c.code"],
+        [*_note_columns(vendor, note), days_to_sign(vendor, note), "c.code"],
         f"FROM {_codes_of(f'{note}.id')} c",
     )
 
@@ -165,7 +187,7 @@ def line_code(vendor, line, *, exclude_self):
         ),
         _upsert(
             "review_notecodetally",
-            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n"), f"{line}.code"],
+            [*_note_columns(vendor, "n"), days_to_sign(vendor, "n"), f"{line}.code"],
             "FROM checklists_note n",
             where=where,
         ),
@@ -355,7 +377,7 @@ def rebuild_statements(vendor) -> list[str]:
         *(f"DELETE FROM {table}" for table in KEYS),
         _upsert(
             "review_notetally",
-            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n")],
+            [*_note_columns(vendor, "n"), days_to_sign(vendor, "n")],
             "FROM checklists_note n",
             group=True,
             count="COUNT(*)",
@@ -376,7 +398,7 @@ def rebuild_statements(vendor) -> list[str]:
         ),
         _upsert(
             "review_notecodetally",
-            [*_note_columns(vendor, "n"), _days_to_sign(vendor, "n"), "c.code"],
+            [*_note_columns(vendor, "n"), days_to_sign(vendor, "n"), "c.code"],
             f"FROM {NOTE_CODES} c JOIN checklists_note n ON n.id = c.note_id",
             group=True,
             count="COUNT(*)",

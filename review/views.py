@@ -8,7 +8,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from checklists.models import Note
 
-from . import csv_export, selectors, tallied
+from . import csv_export, dashboard_markup, selectors, tallied
 from .access import manager_required
 from .charts import days_histogram
 from .filters import NoteFilter, clinician_choices, code_choices
@@ -106,7 +106,9 @@ def dashboard_data(request, *, use_tallies=True) -> dict:
 
 @manager_required
 def dashboard(request):
-    return render(request, "review/dashboard.html", dashboard_data(request))
+    data = dashboard_data(request)
+    data["html"] = dashboard_markup.sections(data, request)
+    return render(request, "review/dashboard.html", data)
 
 
 @manager_required

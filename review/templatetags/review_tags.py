@@ -8,12 +8,12 @@ The badge reads `note.open_query_count` when the list annotated it
 (review.selectors.with_open_query_count), so a page of notes costs no extra query.
 """
 
-from urllib.parse import urlencode
-
 from django import template
+from django.utils.safestring import mark_safe
 
 from practice.roles import is_manager
 
+from ..dashboard_markup import links_for
 from ..note_rows import note_rows_html
 
 register = template.Library()
@@ -46,21 +46,9 @@ def url_with(context, **changes):
     """This page's query string with some parameters replaced (None or "" drops one).
 
     The page number is dropped too: a new filter or sort starts at the first page.
+    (review.dashboard_markup.Links, one per request, escaped for an attribute.)
     """
-    request = context["request"]
-    # The page's parameters, read once per request: QueryDict.copy() deep-copies, and the
-    # dashboard asks for some seventy links.
-    base = getattr(request, "_url_with_base", None)
-    if base is None:
-        base = {name: values for name, values in request.GET.lists() if name != "page"}
-        request._url_with_base = base
-    query = dict(base)
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value not in (None, ""):
-            query[name] = [value]
-    encoded = urlencode([(name, value) for name, values in query.items() for value in values])
-    return f"?{encoded}" if encoded else "?"
+    return mark_safe(links_for(context["request"]).href(**changes))  # noqa: S308 - escaped
 
 
 @register.simple_tag

@@ -301,3 +301,45 @@ def test_a_note_row_shows_patient_codes_status_completeness_and_its_links(
     assert f'aria-label="Completeness of note {note.pk}">{note.completeness}%' in page
     assert f'href="/notes/{note.pk}/"' in page
     assert f'href="/review/notes/{note.pk}/queries/new/?next=%2Freview%2F"' in page
+
+
+def test_a_note_row_escapes_what_was_typed(manager_client, clinician, patient, catalog):
+    patient.last_name = "O'Brien <b>"
+    patient.mrn = 'A&B"1'
+    patient.save()
+    make_note(clinician, patient, "64640")
+    page = manager_client.get(URL).content.decode()
+
+    assert '<span class="fw-semibold">O&#x27;Brien &lt;b&gt;, Zed</span>' in page
+    assert "MRN A&amp;B&quot;1</div>" in page
+    assert "<b>" not in page
+
+
+def test_the_tables_link_each_row_to_its_filter_and_keep_the_others(
+    manager_client, clinician, patient, catalog
+):
+    clinician.last_name = "Testdoc <MD>"
+    clinician.save()
+    make_note(clinician, patient, "64640")
+    make_note(clinician, patient, "64643")
+    page = manager_client.get(URL, {"status": "draft", "sort": "patient", "page": "1"})
+    html = page.content.decode()
+
+    # By clinician: the name escaped, the link keeps the filters and drops the page.
+    assert (
+        f'<td><a href="?status=draft&amp;sort=patient&amp;clinician={clinician.pk}">'
+        "Alice Testdoc &lt;MD&gt;</a></td>" in html
+    )
+    # By code and its tab; the share of complete notes with its label.
+    assert '<a href="?status=draft&amp;sort=patient&amp;code=64640" title="' in html
+    assert 'aria-label="64640: 0% complete"></progress>' in html
+    assert '<a class="nav-link active" href="?status=draft&amp;sort=patient">All codes</a>' in html
+    # The sorted column says so and links to the reverse order; the others sort ascending.
+    assert (
+        '<th scope="col" aria-sort="ascending"><a class="review-sort link-body-emphasis '
+        'text-decoration-none" href="?status=draft&amp;sort=-patient#notes-heading">Patient '
+        '<span aria-hidden="true">▲</span></a></th>' in html
+    )
+    assert 'href="?status=draft&amp;sort=age#notes-heading">Age</a></th>' in html
+    # The missing elements link to their notes.
+    assert "&amp;missing=" in html and "#notes-heading" in html

@@ -53,15 +53,33 @@ def test_it_counts_notes_created_saved_signed_and_amended(clinician, patient):
     services.add_addendum(amended, author=clinician, reason="Correction", text="Synthetic.")
     assert_tallies_match_a_recount()
 
-    assert NoteTally.objects.filter(status="draft").values_list("note_count", flat=True).get() == 1
-    assert sum(CodeTally.objects.filter(code="64643").values_list("note_count", flat=True)) == 1
+    assert (
+        NoteTally.objects.filter(months=1)
+        .filter(status="draft")
+        .values_list("note_count", flat=True)
+        .get()
+        == 1
+    )
+    assert (
+        sum(
+            CodeTally.objects.filter(months=1)
+            .filter(code="64643")
+            .values_list("note_count", flat=True)
+        )
+        == 1
+    )
     missing = draft.gaps.count()
-    assert missing and sum(GapTally.objects.values_list("note_count", flat=True)) >= missing
+    assert (
+        missing
+        and sum(GapTally.objects.filter(months=1).values_list("note_count", flat=True)) >= missing
+    )
 
 
 def notes_by_completeness() -> dict:
     """{complete: notes} as the tallies count them."""
-    rows = NoteTally.objects.exclude(note_count=0).values_list("complete").order_by()
+    rows = (
+        NoteTally.objects.filter(months=1).exclude(note_count=0).values_list("complete").order_by()
+    )
     return dict(rows.annotate(notes=Sum("note_count")))
 
 
@@ -70,11 +88,13 @@ def test_it_follows_a_note_from_incomplete_to_complete(clinician, patient):
     missing = required_keys(Note.objects.get())
     note = make_note_missing(clinician, patient, missing=missing)
     assert notes_by_completeness() == {True: 1, False: 1}
-    assert sum(GapTally.objects.values_list("note_count", flat=True)) == len(missing)
+    assert sum(GapTally.objects.filter(months=1).values_list("note_count", flat=True)) == len(
+        missing
+    )
 
     services.save_note(note, version=note.version, answers=answers, actor=clinician)
     assert notes_by_completeness() == {True: 2}
-    assert sum(GapTally.objects.values_list("note_count", flat=True)) == 0
+    assert sum(GapTally.objects.filter(months=1).values_list("note_count", flat=True)) == 0
     assert_tallies_match_a_recount()
 
 
@@ -83,23 +103,25 @@ def test_it_counts_a_note_once_per_code_with_two_lines_of_it(clinician, patient)
     note = make_note(
         clinician, patient, lines=[line, {**line, "modifiers": ["RT"], "side": "right"}]
     )
-    assert list(CodeTally.objects.exclude(note_count=0).values_list("code", "note_count")) == [
-        ("64640", 1)
-    ]
+    assert list(
+        CodeTally.objects.filter(months=1).exclude(note_count=0).values_list("code", "note_count")
+    ) == [("64640", 1)]
     CodeLine.objects.filter(note=note, position=1).delete()
-    assert list(CodeTally.objects.exclude(note_count=0).values_list("code", "note_count")) == [
-        ("64640", 1)
-    ]
+    assert list(
+        CodeTally.objects.filter(months=1).exclude(note_count=0).values_list("code", "note_count")
+    ) == [("64640", 1)]
     CodeLine.objects.filter(note=note).update(code="64641")
-    assert list(CodeTally.objects.exclude(note_count=0).values_list("code", "note_count")) == [
-        ("64641", 1)
-    ]
+    assert list(
+        CodeTally.objects.filter(months=1).exclude(note_count=0).values_list("code", "note_count")
+    ) == [("64641", 1)]
     assert_tallies_match_a_recount()
 
 
 def _pairs():
     return sorted(
-        CodePairTally.objects.exclude(note_count=0).values_list("code", "other_code", "note_count")
+        CodePairTally.objects.filter(months=1)
+        .exclude(note_count=0)
+        .values_list("code", "other_code", "note_count")
     )
 
 
@@ -114,9 +136,11 @@ def test_it_counts_each_pair_of_codes_billed_together_and_follows_line_changes(c
         ("64681", "64681", 1),
     ]
     gaps = note.gaps.count()
-    assert sum(GapCodeTally.objects.filter(code="64643").values_list("note_count", flat=True)) == (
-        gaps
-    )
+    assert sum(
+        GapCodeTally.objects.filter(months=1)
+        .filter(code="64643")
+        .values_list("note_count", flat=True)
+    ) == (gaps)
 
     CodeLine.objects.filter(note=note, code="64643").update(code="64644")
     assert ("64642", "64644", 1) in _pairs() and ("64643", "64642", 1) not in _pairs()
@@ -128,7 +152,12 @@ def test_it_counts_each_pair_of_codes_billed_together_and_follows_line_changes(c
 
     CodeLine.objects.filter(note=other).delete()
     assert [pair for pair in _pairs() if "64681" in pair] == []
-    assert not NoteCodeTally.objects.filter(code="64681").exclude(note_count=0).exists()
+    assert (
+        not NoteCodeTally.objects.filter(months=1)
+        .filter(code="64681")
+        .exclude(note_count=0)
+        .exists()
+    )
     assert_tallies_match_a_recount()
 
 
@@ -138,9 +167,9 @@ def test_a_save_that_changes_the_codes_moves_the_note_between_codes(clinician, p
         note, version=note.version, answers={}, lines=LINES["64681"], actor=clinician
     )
     assert _pairs() == [("64681", "64681", 1)]
-    assert set(GapCodeTally.objects.exclude(note_count=0).values_list("code", flat=True)) == {
-        "64681"
-    }
+    assert set(
+        GapCodeTally.objects.filter(months=1).exclude(note_count=0).values_list("code", flat=True)
+    ) == {"64681"}
     assert_tallies_match_a_recount()
 
 
@@ -159,12 +188,12 @@ def test_it_counts_bulk_created_notes_and_deleted_ones(clinician, patient):
     template = make_note(clinician, patient, "64643")
     clones = clone_notes(template, 30)
     assert_tallies_match_a_recount()
-    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 31
+    assert sum(NoteTally.objects.filter(months=1).values_list("note_count", flat=True)) == 31
 
     for note in clones[:10]:
         note.delete()
     assert_tallies_match_a_recount()
-    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 21
+    assert sum(NoteTally.objects.filter(months=1).values_list("note_count", flat=True)) == 21
 
 
 def test_days_to_signature_use_the_local_calendar(clinician, patient):
@@ -174,7 +203,9 @@ def test_days_to_signature_use_the_local_calendar(clinician, patient):
     with guards_dropped():  # signed late, as if at 23:30 on the day of service
         Note.objects.filter(pk=note.pk).update(signed_at=late)
     assert list(
-        NoteTally.objects.exclude(note_count=0).values_list("days_to_sign", flat=True)
+        NoteTally.objects.filter(months=1)
+        .exclude(note_count=0)
+        .values_list("days_to_sign", flat=True)
     ) == [0]
     assert_tallies_match_a_recount()
 
@@ -272,7 +303,7 @@ def test_lost_triggers_are_put_back_and_the_tallies_recounted(clinician, patient
     tally_triggers.uninstall(connection)
     make_note(clinician, patient, "64681")  # not counted: no triggers
     assert tally_triggers.ensure(connection) is True
-    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 2
+    assert sum(NoteTally.objects.filter(months=1).values_list("note_count", flat=True)) == 2
     assert tally_triggers.ensure(connection) is False
     assert_tallies_match_a_recount()
 
@@ -283,11 +314,11 @@ def test_rebuild_tallies_reports_what_it_counted(clinician, patient):
     from django.core.management import call_command
 
     make_note(clinician, patient, "64643")
-    NoteTally.objects.update(note_count=7)
+    NoteTally.objects.filter(months=1).update(note_count=7)
     out = StringIO()
     call_command("rebuild_tallies", stdout=out)
     assert "Tallies recounted" in out.getvalue()
-    assert sum(NoteTally.objects.values_list("note_count", flat=True)) == 1
+    assert sum(NoteTally.objects.filter(months=1).values_list("note_count", flat=True)) == 1
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's row layout")
@@ -304,3 +335,112 @@ def test_the_large_note_columns_are_stored_last_and_the_snapshot_apart():
     assert "definitions" not in columns
     read = ["date_of_service", "status", "required_missing", "signed_at", "element_status"]
     assert max(columns.index(name) for name in read) < columns.index("answers")
+
+
+@pytest.fixture
+def notes_over_years(clinician, other_clinician, patient, manager):
+    """Notes over four calendar years (2023 to 2026): drafts in runs of 90 days that cross
+    the turns of the years, notes signed years ago, two clinicians and two places."""
+    incomplete = make_note(clinician, patient, "64643")
+    clone_notes(incomplete, 60, start=datetime.date(2024, 1, 20))  # Oct 2023 - Jan 2024
+    clone_notes(incomplete, 30, start=datetime.date(2025, 1, 10))  # Oct 2024 - Jan 2025
+    partly = make_note_missing(
+        other_clinician, patient, "64640", missing=required_keys(make_note(clinician, patient))[:1]
+    )
+    clone_notes(partly, 45, start=datetime.date(2024, 7, 1))
+    clone_notes(partly, 20, start=datetime.date(2026, 2, 15))
+    for day in [
+        datetime.date(2023, 12, 31),
+        datetime.date(2024, 1, 1),
+        datetime.date(2025, 6, 30),
+    ]:
+        note = make_note(clinician, patient, "64681", complete=True)
+        Note.objects.filter(pk=note.pk).update(date_of_service=day, place_of_service="11")
+        sign(note, clinician)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"dos_from": "2024-01-01"},
+        {"dos_from": "2023-11-15"},
+        {"dos_to": "2024-12-31"},
+        {"dos_to": "2025-01-05"},
+        {"dos_from": "2024-01-01", "dos_to": "2024-12-31"},
+        {"dos_from": "2024-02-01", "dos_to": "2025-12-31"},
+        {"dos_from": "2023-12-05", "dos_to": "2025-01-20"},
+        {"dos_from": "2023-12-31", "dos_to": "2024-01-01"},
+        {"older": "400"},
+        {"older": "800", "dos_from": "2024-01-01"},
+        {"older": "1000", "dos_to": "2025-12-31"},
+        {"status": "signed", "dos_to": "2025-06-30"},
+        {"clinician": "OTHER", "dos_from": "2023-12-01"},
+        {"place": "11", "completeness": "complete"},
+        {"code": "64643"},
+        {"code": "64643", "status": "draft", "dos_from": "2024-01-01"},
+        {"code": "64640", "dos_to": "2024-12-31", "older": "700"},
+        {"code": "64681", "dos_from": "2023-12-31", "dos_to": "2025-06-30"},
+        {"dos_from": "2024-06-08", "dos_to": "2024-06-28"},
+        {"dos_from": "2024-06-09", "dos_to": "2024-06-21", "status": "draft"},
+        {"dos_from": "2025-01-02", "older": "700"},
+        {"dos_from": "2023-12-29", "dos_to": "2024-01-07", "code": "64643"},
+    ],
+)
+def test_the_year_rows_give_the_figures_the_notes_give(
+    rf, manager, other_clinician, notes_over_years, params
+):
+    params = {k: str(other_clinician.pk) if v == "OTHER" else v for k, v in params.items()}
+    tallied = _figures(rf, manager, params, use_tallies=True)
+    assert tallied == _figures(rf, manager, params, use_tallies=False)
+    assert tallied["total"][0] > 0
+
+
+def _sums(model, months, period) -> dict:
+    """{(period of the row's month, key...): notes} over the rows of one grain."""
+    keys = [k for k in tally_triggers.KEYS[model._meta.db_table] if k not in ("month", "months")]
+    found = {}
+    for row in model.objects.filter(months=months).values("month", *keys, "note_count"):
+        key = (period(row["month"]), *(row[k] for k in keys))
+        found[key] = found.get(key, 0) + row["note_count"]
+    return {key: count for key, count in found.items() if count}
+
+
+def test_each_year_row_holds_the_sum_of_its_months_and_each_month_of_its_weeks(
+    notes_over_years,
+):
+    for model in TALLIES:
+        year = lambda day: day.year  # noqa: E731
+        month = lambda day: (day.year, day.month)  # noqa: E731
+        assert _sums(model, 12, year) == _sums(model, 1, year)
+        assert _sums(model, 1, month) == _sums(model, 0, month)
+        assert {
+            d.month for d in model.objects.filter(months=12).values_list("month", flat=True)
+        } <= {1}
+        assert {d.day for d in model.objects.filter(months=1).values_list("month", flat=True)} <= {
+            1
+        }
+        assert {d.day for d in model.objects.filter(months=0).values_list("month", flat=True)} <= {
+            1,
+            8,
+            15,
+            22,
+            29,
+        }
+    assert {
+        m.year for m in NoteTally.objects.filter(months=12).values_list("month", flat=True)
+    } == {2023, 2024, 2025, 2026}
+
+
+def test_a_week_row_counts_the_days_1_to_7_8_to_14_and_29_to_the_end(clinician, patient):
+    for day in (datetime.date(2024, 2, 7), datetime.date(2024, 2, 8), datetime.date(2024, 2, 29)):
+        note = make_note(clinician, patient, "64643")
+        Note.objects.filter(pk=note.pk).update(date_of_service=day)
+    weeks = (
+        NoteTally.objects.filter(months=0).exclude(note_count=0).values_list("month", "note_count")
+    )
+    assert sorted(weeks) == [
+        (datetime.date(2024, 2, 1), 1),
+        (datetime.date(2024, 2, 8), 1),
+        (datetime.date(2024, 2, 29), 1),
+    ]
