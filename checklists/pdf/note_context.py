@@ -1,6 +1,7 @@
 """What the note PDF shows, computed from the note alone (no request: safe in a worker)."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from practice.models import Practice
@@ -24,16 +25,26 @@ PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 @dataclass(frozen=True)
 class Block:
-    """A run of short label: value rows, or a single long answer."""
+    """A run of short label: value rows, or a single long answer (and its printed text)."""
 
     rows: tuple[Row, ...]
     long: bool
+    text: str = ""
 
 
 @dataclass(frozen=True)
 class PrintedSection:
     label: str
     blocks: tuple[Block, ...]
+
+
+def free_text(text: str) -> str:
+    """A long answer as print lays it out: runs of spaces and tabs are one space, and no
+    line starts or ends with one. Its paragraphs print with `white-space: pre-wrap`, which
+    would keep them; HTML's own collapsing printed the same, but cost WeasyPrint a
+    second layout of every line."""
+    text = re.sub(r"[ \t]+", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return re.sub(r" ?\n ?", "\n", text).strip(" ")
 
 
 def is_long(row: Row) -> bool:
@@ -48,7 +59,7 @@ def blocks(rows) -> tuple[Block, ...]:
             if short:
                 result.append(Block(tuple(short), long=False))
                 short = []
-            result.append(Block((row,), long=True))
+            result.append(Block((row,), long=True, text=free_text(row.display)))
         else:
             short.append(row)
     if short:
