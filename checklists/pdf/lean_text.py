@@ -1,8 +1,8 @@
-"""Two per-line costs of WeasyPrint 70's text handling, taken off. Same pages, byte for byte.
+"""Per-line costs of WeasyPrint 70's text handling, taken off. Same pages, byte for byte.
 
 WeasyPrint makes a Pango layout for every attempt at a line (two or three per printed line)
 and, at drawing time, makes every line's layout again from nothing. Measured on the notes
-(docs/performance.md), two parts of that are pure overhead:
+(docs/performance.md), three parts of that are pure overhead:
 
 - `Layout.setup` created a new Pango context and a new font description for every layout:
   about 30 µs each, a tenth of a render. The context depends only on the font map, the text
@@ -16,16 +16,24 @@ and, at drawing time, makes every line's layout again from nothing. Measured on 
   line. A line's layout is also single-paragraph from the start when its text holds no
   paragraph separator (the same lines; drawing switches that mode on, and switching it
   on a laid-out layout lays it out again).
+- Drawing a line read each glyph's four numbers through cffi structure accesses, one
+  Python object per field; `draw_first_line` now reads a run's glyphs as one block of
+  bytes (lines with an ellipsis and colour or bitmap fonts still go to WeasyPrint's own).
 
-`install()` patches `weasyprint.text.line_break.Layout` in place, for the whole process;
+`install()` patches `weasyprint.text.line_break.Layout` and
+`weasyprint.draw.text.draw_first_line` in place, for the whole process;
 checklists.pdf.render calls it on import. Every patched method falls back to WeasyPrint's
 own when its shortcut does not apply. Written against WeasyPrint 70.0's
-`weasyprint/text/line_break.py`: tests/checklists/test_pdf_lean_text.py pins the version
-and checks that our documents come out byte-identical with and without the patches.
+`weasyprint/text/line_break.py` and `weasyprint/draw/text.py`:
+tests/checklists/test_pdf_lean_text.py pins the version and checks that our documents come
+out byte-identical with and without the patches.
 """
 
+import struct
 import weakref
 
+from weasyprint.draw import text as draw_text_module
+from weasyprint.logger import LOGGER
 from weasyprint.text import line_break
 from weasyprint.text.constants import LST_TO_ISO, PANGO_DIRECTION
 from weasyprint.text.ffi import FROM_UNITS, ffi, gobject, pango, unicode_to_char_p
@@ -172,6 +180,133 @@ def reactivate(self, style):
     STOCK["reactivate"](self, style)
 
 
+STOCK_DRAW_FIRST_LINE = draw_text_module.draw_first_line
+GLYPH_INFO = struct.Struct("=IiiiI")  # PangoGlyphInfo: glyph, width, x and y offset, attr
+assert GLYPH_INFO.size == ffi.sizeof("PangoGlyphInfo")
+
+
+def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """WeasyPrint 70's draw_first_line, reading each run's glyphs in one block instead of
+    a cffi structure access per glyph field. Lines with an ellipsis, and fonts with colour
+    or bitmap glyphs, go to WeasyPrint's own (which draws their emojis)."""
+    if text_overflow == "ellipsis" or block_ellipsis != "none":
+        return STOCK_DRAW_FIRST_LINE(stream, textbox, text_overflow, block_ellipsis, matrix)
+    if not textbox.text.strip():
+        return []
+    if textbox.style["font_size"] < 1e-6:
+        return []
+
+    layout = textbox.pango_layout
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    first_line, _index = layout.get_first_line()
+
+    runs = []
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        font, font_size = stream.add_font(glyph_item.item.analysis.font)
+        if font.svg or font.png or font.colr or font.bitmap:
+            return STOCK_DRAW_FIRST_LINE(stream, textbox, text_overflow, block_ellipsis, matrix)
+        runs.append(glyph_item)
+
+    stream.set_text_matrix(*matrix.values)
+    previous_pango_font = None
+    string = ""
+    for glyph_item in runs:
+        glyph_string = glyph_item.glyphs
+        num_glyphs = glyph_string.num_glyphs
+        glyphs = GLYPH_INFO.iter_unpack(
+            ffi.buffer(glyph_string.glyphs, num_glyphs * GLYPH_INFO.size)
+        )
+        clusters = glyph_string.log_clusters
+        utf8_text = None
+
+        pango_font = glyph_item.item.analysis.font
+        if pango_font != previous_pango_font:
+            previous_pango_font = pango_font
+            font, font_size = stream.add_font(pango_font)
+            if pango.pango_version() < 14802:
+                font_size = textbox.style["font_size"]
+            if string:
+                stream.show_text(string)
+            string = ""
+            stream.set_font_size(font.hash, font_size)
+        string += "<"
+        to_unicode, widths = font.to_unicode, font.widths
+        for i, (glyph_id, width, x_offset, y_offset, _attr) in enumerate(glyphs):
+            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+                string += f">{-width / font_size}<"
+                continue
+
+            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
+                LOGGER.warning(
+                    ".notdef glyph rendered for Unicode string unsupported by fonts: "
+                    '"%s" (U+%04X)',
+                    chr(codepoint),
+                    codepoint,
+                )
+                glyph_id = font.get_unused_glyph_id(codepoint)
+                widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+                if 0 not in widths:
+                    widths[0] = widths[glyph_id]
+
+            if glyph_id not in to_unicode:
+                offset = glyph_item.item.offset
+                t1 = clusters[i]
+                if glyph_item.item.analysis.level % 2:  # right to left
+                    t2 = glyph_item.item.length if i == 0 else clusters[i - 1]
+                else:
+                    t2 = glyph_item.item.length if i == num_glyphs - 1 else clusters[i + 1]
+                utf8_text = utf8_text or layout.text.encode()
+                to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
+
+            offset = x_offset / font_size
+            rise = y_offset / 1000
+            if rise:
+                if string[-1] == "<":
+                    string = string[:-1]
+                else:
+                    string += ">"
+                if string:
+                    stream.show_text(string)
+                stream.set_text_rise(-rise)
+                string = ""
+                if offset:
+                    string = f"{-offset}"
+                string += f"<{glyph_id:04x}>"
+                stream.show_text(string)
+                stream.set_text_rise(0)
+                string = "<"
+            else:
+                if offset:
+                    string += f">{-offset}<"
+                string += f"{glyph_id:04x}"
+
+            if glyph_id in widths:
+                logical_width = widths[glyph_id]
+            else:
+                pango.pango_font_get_glyph_extents(
+                    pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+                )
+                logical_width = widths[glyph_id] = round(
+                    stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+                )
+
+            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+            if kerning:
+                string += f">{int(kerning)}<"
+
+        if string[-1] == "<":
+            string = string[:-1]
+        else:
+            string += ">"
+
+    stream.show_text(string)
+    return []
+
+
 PATCHES = {
     "setup": setup,
     "set_text": set_text,
@@ -183,9 +318,11 @@ PATCHES = {
 def install() -> None:
     for name, function in PATCHES.items():
         setattr(Layout, name, function)
+    draw_text_module.draw_first_line = draw_first_line
 
 
 def uninstall() -> None:
     """WeasyPrint's own methods back (the tests compare the two)."""
     for name, function in STOCK.items():
         setattr(Layout, name, function)
+    draw_text_module.draw_first_line = STOCK_DRAW_FIRST_LINE
