@@ -12,6 +12,7 @@ shown as "not coded". Everything that reads diagnoses (payer rules, the PDF, FHI
 this module, so the shape is known in one place.
 """
 
+import re
 from dataclasses import dataclass
 
 ELEMENT = "diagnosis"
@@ -45,3 +46,13 @@ def uncoded_text(answers: dict) -> str:
 def code_set(answers: dict) -> str:
     """The ICD-10-CM release the codes were picked from ("" when not coded)."""
     return str((answers.get(ELEMENT) or {}).get("code_set") or "")
+
+
+def code_system_version(release: str) -> str:
+    """The code system version a FHIR Coding carries for a stored release: its year.
+
+    ICD-10-CM is versioned by fiscal year ("2026" for the October 2025 tables and the
+    April 2026 update of the same year); "" when the release names no year (free text,
+    or notes coded before the release was stored)."""
+    found = re.search(r"\b(\d{4})\b", release or "")
+    return found[1] if found else ""

@@ -17,7 +17,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from checklists.completeness import applicable_elements, has_value
-from checklists.diagnoses import ICD10CM_SYSTEM, coded_diagnoses
+from checklists.diagnoses import (
+    ICD10CM_SYSTEM,
+    code_set,
+    code_system_version,
+    coded_diagnoses,
+)
 
 from .people import clinician_npi, name_parts, patient_gender
 from .questionnaire import SECTIONS, choice_coding, number, snapshot_questionnaire
@@ -88,8 +93,11 @@ def last_changed(note, addenda) -> datetime.datetime:
 # -- answers -----------------------------------------------------------------------------
 
 
-def answer_values(element: dict, value) -> list[dict]:
-    """QuestionnaireResponse answers for one stored answer value (docs/fhir.md)."""
+def answer_values(element: dict, value, release: str = "") -> list[dict]:
+    """QuestionnaireResponse answers for one stored answer value (docs/fhir.md).
+
+    `release` is the code set a coded answer was picked from (the ICD-10-CM release stored
+    with a diagnosis answer): its version travels in each Coding."""
     kind = element["input_type"]
     if kind in ("text", "long_text") and isinstance(value, list):
         # Coded diagnoses (checklists.diagnoses) in a text element: "code description; ..."
@@ -112,13 +120,12 @@ def answer_values(element: dict, value) -> list[dict]:
     if kind == "icd10":
         if not isinstance(value, list):  # free text from before diagnoses were coded
             return [{"valueString": str(value)}]
+        version = code_system_version(release)
         return [
             {
-                "valueCoding": {
-                    "system": ICD10CM_SYSTEM,
-                    "code": item["code"],
-                    "display": item.get("description", ""),
-                }
+                "valueCoding": {"system": ICD10CM_SYSTEM}
+                | ({"version": version} if version else {})
+                | {"code": item["code"], "display": item.get("description", "")}
             }
             for item in value
             if isinstance(item, dict) and item.get("code")
@@ -153,7 +160,7 @@ def response_items(definitions: dict, answers: dict) -> list[dict]:
             item = {
                 "linkId": key,
                 "text": element["label"],
-                "answer": answer_values(element, answer["value"]),
+                "answer": answer_values(element, answer["value"], answer.get("code_set", "")),
             }
         elif element.get("allow_na") and has_value(answer.get("na_reason")):
             item = {
@@ -250,10 +257,13 @@ def _laterality(side: str) -> dict:
 
 
 def _diagnosis_codings(answers) -> list[dict]:
+    version = code_system_version(code_set(answers))
     return [
         {
             "coding": [
-                {"system": ICD10CM, "code": d.code}
+                {"system": ICD10CM}
+                | ({"version": version} if version else {})
+                | {"code": d.code}
                 | ({"display": d.description} if d.description else {})
             ],
             "text": d.description or d.code,

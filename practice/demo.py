@@ -17,6 +17,8 @@ PRACTICE = {
     # is served by Noridian JE (the facet pack's L38801).
     "state": "CA",
     "medicare_contractor": "Noridian Healthcare Solutions (JE)",
+    # The demo's notes are office procedures; a new note starts there (one choice less).
+    "default_place_of_service": "11",
 }
 # (username, first, last, role, password) -- demo only, printed by seed_demo.
 USERS = [

@@ -117,7 +117,12 @@ def test_coded_resources_of_a_signed_and_a_draft_note(manager_client, notes, cli
     _, procedure = get(manager_client, f"/fhir/Procedure/{signed.pk}-1")
     assert procedure["status"] == "completed"
     assert [c["coding"][0]["code"] for c in procedure["reasonCode"]] == ["M79.2", "G56.80"]
-    assert procedure["reasonCode"][0]["coding"][0]["system"] == "http://hl7.org/fhir/sid/icd-10-cm"
+    assert procedure["reasonCode"][0]["coding"][0] == {
+        "system": "http://hl7.org/fhir/sid/icd-10-cm",
+        "version": "2026",
+        "code": "M79.2",
+        "display": "Neuralgia and neuritis, unspecified",
+    }
     _, drafts = get(manager_client, f"/fhir/Procedure?_id={draft.pk}-1,{draft.pk}-2")
     lines = [e["resource"] for e in drafts["entry"]]
     assert [p["status"] for p in lines] == ["in-progress", "in-progress"]

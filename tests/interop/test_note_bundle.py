@@ -200,3 +200,29 @@ def test_answer_values_follow_the_item_types():
             }
         }
     ]
+
+
+def test_a_coded_diagnosis_carries_the_icd10cm_release_it_was_picked_from():
+    element = {"key": "diagnosis", "input_type": "icd10"}
+    coded = [{"code": "M47.816", "description": "Spondylosis, lumbar"}]
+    assert answer_values(element, coded, "ICD-10-CM April 2026") == [
+        {
+            "valueCoding": {
+                "system": "http://hl7.org/fhir/sid/icd-10-cm",
+                "version": "2026",
+                "code": "M47.816",
+                "display": "Spondylosis, lumbar",
+            }
+        }
+    ]
+    # Coded before the release was stored: no version rather than a guessed one.
+    assert answer_values(element, coded) == [
+        {
+            "valueCoding": {
+                "system": "http://hl7.org/fhir/sid/icd-10-cm",
+                "code": "M47.816",
+                "display": "Spondylosis, lumbar",
+            }
+        }
+    ]
+    assert answer_values(element, "lumbar spondylosis") == [{"valueString": "lumbar spondylosis"}]

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from checklists.models import Note, NoteGap
@@ -36,3 +37,10 @@ def test_it_makes_drafts_and_signed_notes_whose_stored_statuses_match_their_gaps
         )
         assert "documented" in note.element_status.values()
     assert_tallies_match_a_recount()
+
+
+def test_the_demo_practice_starts_a_new_note_in_the_office(client, catalog):
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(get_user_model().objects.get(username="dr.demo"))
+    page = client.get("/notes/new/").content.decode()
+    assert '<option value="11" selected>' in page
