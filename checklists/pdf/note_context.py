@@ -1,7 +1,11 @@
 """What the note PDF shows, computed from the note alone (no request: safe in a worker)."""
 
+import copy
 import hashlib
+import re
 from dataclasses import dataclass
+
+from django.db.models import prefetch_related_objects
 
 from practice.models import Practice
 
@@ -24,16 +28,26 @@ PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 
 @dataclass(frozen=True)
 class Block:
-    """A run of short label: value rows, or a single long answer."""
+    """A run of short label: value rows, or a single long answer (and its printed text)."""
 
     rows: tuple[Row, ...]
     long: bool
+    text: str = ""
 
 
 @dataclass(frozen=True)
 class PrintedSection:
     label: str
     blocks: tuple[Block, ...]
+
+
+def free_text(text: str) -> str:
+    """A long answer as print lays it out: runs of spaces and tabs are one space, and no
+    line starts or ends with one. Its paragraphs print with `white-space: pre-wrap`, which
+    would keep them; HTML's own collapsing printed the same, but cost WeasyPrint a
+    second layout of every line."""
+    text = re.sub(r"[ \t]+", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return re.sub(r" ?\n ?", "\n", text).strip(" ")
 
 
 def is_long(row: Row) -> bool:
@@ -48,7 +62,7 @@ def blocks(rows) -> tuple[Block, ...]:
             if short:
                 result.append(Block(tuple(short), long=False))
                 short = []
-            result.append(Block((row,), long=True))
+            result.append(Block((row,), long=True, text=free_text(row.display)))
         else:
             short.append(row)
     if short:
@@ -119,7 +133,18 @@ def page_size(practice) -> str:
     return PAGE_SIZES.get(practice.pdf_page_size, PAGE_SIZES["letter"])
 
 
+def with_lines_read_once(note):
+    """A copy of `note` whose code lines are read once: the title, the codes table, the
+    narrative and the attached data each read them (five queries, now one). A copy, so that
+    the caller's note keeps no cache of lines that may change."""
+    copied = copy.copy(note)
+    copied._prefetched_objects_cache = dict(getattr(note, "_prefetched_objects_cache", {}))
+    prefetch_related_objects([copied], "lines")
+    return copied
+
+
 def note_context(note, generated_at) -> dict:
+    note = with_lines_read_once(note)
     practice = Practice.current()
     data = canonical_bytes(note)
     data_hash = hashlib.sha256(data).hexdigest()

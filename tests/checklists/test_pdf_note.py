@@ -379,3 +379,36 @@ def test_the_pdfs_hash_checks_out_with_outside_tools_as_documented(signed_note, 
     assert digest == signed_note.content_hash
     assert signed_note.content_hash in " ".join(page_texts(pdf.read_bytes()))
     assert rfc8785.dumps(json.loads(data)) == data
+
+
+def test_a_long_answer_prints_its_spaces_single_and_its_line_breaks_kept(
+    catalog, clinician, patient
+):
+    note = make_note(clinician, patient, "64681", complete=True)
+    typed = (
+        "Twelve  weeks\tof scheduled opioids with adjuvant gabapentin and duloxetine;  dose "
+        "increases limited by sedation, constipation and falls at home.   \r\n"
+        "   Pelvic radiotherapy completed in March without lasting relief, and a trial of "
+        "intrathecal therapy was declined by the patient after discussion.\n\n"
+        "\tSecond paragraph:  nothing else."
+    )
+    answers = dict(note.answers) | {"conservative_care_failure": {"value": typed}}
+    note = services.save_note(note, version=note.version, answers=answers, actor=clinician)
+    lines = [
+        line.strip()
+        for page in reader(render_note_pdf(refetch(note))).pages
+        for line in page.extract_text().splitlines()
+    ]
+    start = lines.index(
+        "Why conservative care failed or is not appropriate (what, how long, result):"
+    )
+    printed = " | ".join(lines[start + 1 : start + 7])
+    # Wrapped where the width ends, broken where the clinician broke the line; one space
+    # between words wherever the typing had several or a tab.
+    assert "  " not in printed and "\t" not in printed
+    assert flat(printed.replace(" | ", " ")).startswith(
+        "Twelve weeks of scheduled opioids with adjuvant gabapentin and duloxetine; dose "
+        "increases limited by sedation, constipation and falls at home. Pelvic radiotherapy"
+    )
+    assert "home. | Pelvic radiotherapy" in printed
+    assert "patient after discussion. | Second paragraph: nothing else." in printed
