@@ -375,13 +375,40 @@ async def loop_lag(lags, stop_at):
 
 
 def django_env(database_url, workdir):
+    """The server as production runs it: DEBUG off, so Secure cookies, HSTS and the
+    manifest static storage (collected in `prepare`), behind a TLS proxy that this load
+    generator stands in for (`FORWARDED_HTTPS`, `ProxiedCookies`)."""
     return {
         **os.environ,
         "DATABASE_URL": database_url,
-        "DEBUG": "1",
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",  # the proxy redirects plain HTTP, not the app
         "PYTHONPATH": str(ROOT),
         "SIGNED_PDF_DIR": str(workdir / "signed-pdfs"),
     }
+
+
+# What the README's TLS proxy adds to every request it forwards to gunicorn.
+FORWARDED_HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+def browser(base):
+    """One browser: its own cookies, every request as the TLS proxy forwards it, with the
+    Origin a browser sends (over HTTPS Django's CSRF check wants it, or a Referer).
+
+    The cookies are Secure (DEBUG off), and httpx, speaking plain HTTP to gunicorn where a
+    browser speaks HTTPS to the proxy, would keep them but not send them back: a request
+    hook sends every cookie this browser holds, as the browser behind the proxy would."""
+    origin = {"Origin": "https://" + base.split("://", 1)[1].rstrip("/")}
+    client = httpx.AsyncClient(base_url=base, timeout=60, headers=FORWARDED_HTTPS | origin)
+
+    async def send_secure_cookies(request):
+        held = "; ".join(f"{cookie.name}={cookie.value}" for cookie in client.cookies.jar)
+        if held:
+            request.headers["Cookie"] = held
+
+    client.event_hooks["request"] = [send_secure_cookies]
+    return client
 
 
 def _db_script(env, *args, stdin=None):
@@ -398,7 +425,8 @@ def _db_script(env, *args, stdin=None):
 
 
 def prepare(env, clinicians, managers, patients):
-    for args in (["migrate", "-v0"], ["load_catalog"], ["seed_demo"]):
+    steps = (["migrate", "-v0"], ["load_catalog"], ["seed_demo"], ["collectstatic", "--noinput"])
+    for args in steps:
         subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
@@ -688,9 +716,9 @@ def report(options, stats, elapsed, locked, result, cpu, lags):
 
 async def drive(options, base, world, ledger, roots):
     """Sign everybody in and warm the server up, then run the measured period."""
-    clinicians = [httpx.AsyncClient(base_url=base, timeout=60) for _ in range(options.clinicians)]
-    managers = [httpx.AsyncClient(base_url=base, timeout=60) for _ in range(options.managers)]
-    probe = httpx.AsyncClient(base_url=base, timeout=60)
+    clinicians = [browser(base) for _ in range(options.clinicians)]
+    managers = [browser(base) for _ in range(options.managers)]
+    probe = browser(base)
     try:
         # Signing in is once a day, not part of the mix: done before the clock starts.
         await asyncio.gather(
