@@ -26,8 +26,14 @@ class Paragraph:
     text: str
 
 
-def _lower_first(text: str) -> str:
-    # "Fluoroscopy" -> "fluoroscopy", but "CT" and "OnabotulinumtoxinA" keep their capitals.
+def lower_first(text: str) -> str:
+    """A label or title as it reads inside a sentence: "Fluoroscopy" -> "fluoroscopy"
+    ("OnabotulinumtoxinA" -> "onabotulinumtoxinA", as the name is written in a sentence),
+    but "CT" keeps its capitals, and so does an eponym ("Morton's neuroma ...": a name in
+    the possessive)."""
+    first_word = text.split(" ", 1)[0]
+    if first_word.endswith(("'s", "\u2019s")):
+        return text
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text
@@ -99,7 +105,7 @@ class _Values:
             if match.group(2) != "lower":
                 return value
             # Several choices print as "a; b": each starts lower-case.
-            return "; ".join(_lower_first(part) for part in value.split("; "))
+            return "; ".join(lower_first(part) for part in value.split("; "))
 
         filled = PLACEHOLDER.sub(replace, text)
         return None if missing else _tidy(filled)

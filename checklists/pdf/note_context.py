@@ -12,7 +12,7 @@ from practice.models import Practice
 from ..canonical import canonical_bytes
 from ..completeness import assess
 from ..forms import TECHNIQUE_LABELS
-from ..narrative import note_description
+from ..narrative import lower_first, note_description
 from ..presentation import Row, display_value, note_sections
 
 # Longer answers print as paragraphs under their label, free to break across pages;
@@ -78,12 +78,9 @@ def two_columns(items) -> tuple[tuple, tuple]:
 
 
 def document_title(note) -> str:
-    title = note.title
-    # "Superior hypogastric ..." reads as "Procedure note: superior hypogastric ...",
-    # but an acronym such as "RF ablation" keeps its capitals.
-    if len(title) > 1 and title[1].islower():
-        title = title[0].lower() + title[1:]
-    return f"Procedure note: {title}"
+    # "Superior hypogastric ..." reads as "Procedure note: superior hypogastric ...", but
+    # an acronym such as "RF ablation" or an eponym such as "Morton's" keeps its capital.
+    return f"Procedure note: {lower_first(note.title)}"
 
 
 def code_lines(note) -> list[dict]:
