@@ -606,6 +606,15 @@ def demo_answers(definitions, lines, rng, fill, dos, applies) -> dict:
 
 def _agree(answers, codes, lines):
     """Figures that must agree with each other in one note."""
+    agree_volumes(answers, codes, lines)
+    pre = (answers.get("pain_score_pre") or {}).get("value")
+    post = (answers.get("pain_score_post") or {}).get("value")
+    if "block_relief_percent" in answers and pre and post is not None:
+        answers["block_relief_percent"] = {"value": str(round((pre - post) * 100 / pre))}
+
+
+def agree_volumes(answers, codes, lines):
+    """The volume per site told from the total (the sampled texts do not know it)."""
     volume = (answers.get("neurolytic_volume") or {}).get("value")
     if volume and "neurolytic_volume_by_site" in answers:
         # The total and the volume per site must add up.
@@ -613,12 +622,10 @@ def _agree(answers, codes, lines):
             half = format(float(volume) / 2, "g")
             answers["neurolytic_volume_by_site"] = {"value": f"{half} mL on each side"}
         else:
-            site = next((line["site"] for line in lines if line["site"]), "the target")
+            site = next((line["site"] for line in lines if line["site"]), "target")
+            if "64632" in codes and site[:1].isdigit():  # the web space: "2nd"
+                site = f"{site} web space"
             answers["neurolytic_volume_by_site"] = {"value": f"{volume} mL at the {site}"}
-    pre = (answers.get("pain_score_pre") or {}).get("value")
-    post = (answers.get("pain_score_post") or {}).get("value")
-    if "block_relief_percent" in answers and pre and post is not None:
-        answers["block_relief_percent"] = {"value": str(round((pre - post) * 100 / pre))}
 
 
 def _apply(flaw, answers, codes):

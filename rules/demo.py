@@ -15,7 +15,7 @@ from django.utils import timezone
 from checklists import icd10
 from checklists import services as notes
 from checklists.completeness import applies
-from checklists.demo_values import TYPICAL, diagnosis_answer, typical_text
+from checklists.demo_values import TYPICAL, agree_volumes, diagnosis_answer, typical_text
 from coding.sides import documented_side
 from practice.models import Patient
 
@@ -48,7 +48,7 @@ def _sample(element, rng, dos):
     return typical_text(element, rng, dos)
 
 
-def _answers(definitions, overrides, rng, dos):
+def _answers(definitions, overrides, rng, dos, lines):
     answers = {
         key: value if isinstance(value, dict) else {"value": value}
         for key, value in overrides.items()
@@ -58,6 +58,7 @@ def _answers(definitions, overrides, rng, dos):
         for element in definitions["elements"]:
             if element["key"] not in answers and applies(element, answers):
                 answers[element["key"]] = {"value": _sample(element, rng, dos)}
+    agree_volumes(answers, [line["code"] for line in lines], lines)
     return answers
 
 
@@ -86,7 +87,7 @@ def _note(clinician, patient, days_ago, lines, overrides, *, sign=True):
         note,
         version=note.version,
         # The side documented is the side the lines bill, unless the scenario says otherwise.
-        answers=_answers(note.definitions, documented_side(lines) | overrides, rng, dos),
+        answers=_answers(note.definitions, documented_side(lines) | overrides, rng, dos, lines),
         actor=clinician,
     )
     if sign:

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from checklists.models import Note
 from rules.models import NoteRuleStatus, PatientCoverage, Payer
 from tests.rules.history import DOS, rf_note
 
@@ -72,3 +73,20 @@ def test_a_recheck_costs_the_same_queries_however_long_the_history(
     states = NoteRuleStatus.objects.filter(note__patient=medicare_patient)
     assert states.count() == 4
     assert states.order_by("note__date_of_service").last().state == "not_ready"
+
+
+def test_the_demo_history_states_the_volume_per_site_its_total_gives(catalog, packs):
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_rules_demo", stdout=StringIO())
+    per_site = {
+        (note.patient.first_name, str(note.date_of_service)): (
+            note.answers["neurolytic_volume"]["value"],
+            note.answers["neurolytic_volume_by_site"]["value"],
+        )
+        for note in Note.objects.filter(lines__code="64632").select_related("patient")
+        if "neurolytic_volume_by_site" in note.answers
+    }
+    assert per_site  # the Morton's neuroma history documents its volumes
+    for total, by_site in per_site.values():
+        assert by_site.startswith(f"{total} mL at the "), (total, by_site)
+        assert by_site.endswith(" web space"), by_site
