@@ -74,31 +74,28 @@ def last_notes(user, patient_id, limit=3) -> list[Note]:
         patient_id = int(patient_id)
     except (TypeError, ValueError):
         return []
-    notes = (
-        readable_notes(user)
-        .filter(patient_id=patient_id)
-        .exclude(status=Note.Status.DRAFT)
-        .prefetch_related("lines")
-        .select_related("clinician")
-        .defer("answers")
-        .order_by("-date_of_service", "-pk")[:50]
-    )
+    notes = _signed_newest_first(user, patient_id=patient_id).select_related("clinician")[:50]
     return _first_of_each(notes, key=lambda note: tuple(note.codes), limit=limit)
 
 
 def recent_repeats(user, limit=5) -> list[Note]:
     """The clinician's own last signed note for each of their most recent patients: one
     click on the new-note page starts the patient's next note from it."""
-    notes = (
+    notes = _signed_newest_first(user, clinician=user).select_related("patient")[:100]
+    return _first_of_each(notes, key=lambda note: note.patient_id, limit=limit)
+
+
+def _signed_newest_first(user, **filters):
+    """The signed (or amended) notes `user` may read that match `filters`, newest first,
+    with their code lines and without their answers: what a start-from list shows."""
+    return (
         readable_notes(user)
-        .filter(clinician=user)
+        .filter(**filters)
         .exclude(status=Note.Status.DRAFT)
-        .select_related("patient")
         .prefetch_related("lines")
         .defer("answers")
-        .order_by("-date_of_service", "-pk")[:100]
+        .order_by("-date_of_service", "-pk")
     )
-    return _first_of_each(notes, key=lambda note: note.patient_id, limit=limit)
 
 
 def _first_of_each(notes, *, key, limit) -> list[Note]:
