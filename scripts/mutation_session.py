@@ -67,6 +67,7 @@ class SessionRunner(PytestRunner):
         self.scratch = Path(tempfile.mkdtemp(prefix="mutation-tmp-"))
         self.notes = os.open(self.scratch / "kills", os.O_CREAT | os.O_WRONLY | os.O_APPEND)
         self.notes_read = open(self.scratch / "kills")  # noqa: SIM115 (open for the run)
+        self.notes_pending = ""  # a line read before its child had finished writing it
         # One clean test here sets up the session-scoped fixtures (Django's test
         # environment, the scratch folders of tests/conftest.py) once for every child;
         # the teardown towards the first test leaves only those standing.
@@ -89,9 +90,13 @@ class SessionRunner(PytestRunner):
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def read_kills(self) -> None:
-        """In the parent: take in the kills the children have reported since last time."""
-        for line in self.notes_read.readlines():
-            mutant_name, nodeid = line.rstrip("\n").split("\t")
+        """In the parent: take in the kills the children have reported since last time.
+
+        A child may be writing its line while the parent reads: only whole lines are taken,
+        the rest waits for the next read (CI once met half a line)."""
+        *lines, self.notes_pending = (self.notes_pending + self.notes_read.read()).split("\n")
+        for line in lines:
+            mutant_name, nodeid = line.split("\t")
             tried = self.killers.setdefault(mangled_name_from_mutant_name(mutant_name), [])
             if nodeid in tried:
                 tried.remove(nodeid)
