@@ -385,6 +385,7 @@ def django_env(database_url, workdir):
         "SECURE_SSL_REDIRECT": "0",  # the proxy redirects plain HTTP, not the app
         "PYTHONPATH": str(ROOT),
         "SIGNED_PDF_DIR": str(workdir / "signed-pdfs"),
+        "STATIC_ROOT": str(workdir / "static"),
     }
 
 

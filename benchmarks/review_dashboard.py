@@ -406,6 +406,11 @@ def main():
         print(json.dumps(measure(size, url, args.repeat, exports=not args.dashboard_only)))
         return
 
+    # Its own collected static files (the measuring child inherits the setting):
+    # collectstatic must not rewrite a folder that a test or a running server is reading.
+    static = tempfile.TemporaryDirectory(prefix="review-bench-static-")
+    os.environ["STATIC_ROOT"] = static.name
+
     results = []
     for size in args.sizes:
         url = _database_url(size, args.postgres, args.reseed, scratch and scratch.name)

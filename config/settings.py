@@ -168,8 +168,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Where collectstatic writes. The benchmarks collect into their own scratch folders, so a
+# benchmark never rewrites the folder another process is serving from (WhiteNoise scans it).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Signed notes' PDFs, stored once (checklists/signed_pdfs.py). Local files by default; on
 # several app servers, a shared folder or an S3-compatible bucket (SIGNED_PDF_STORAGE=s3,

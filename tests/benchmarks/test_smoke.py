@@ -21,9 +21,20 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _collected_static():
+    """What the app's own collected static folder holds: name -> modification time."""
+    folder = ROOT / "var" / "staticfiles"
+    return {str(path): path.stat().st_mtime_ns for path in folder.rglob("*")}
+
+
 def _smoke(script, *args):
-    # Each benchmark makes its own scratch SQLite database: never the test database.
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SIGNED_PDF_DIR")}
+    # Each benchmark makes its own scratch SQLite database and collects static files into
+    # its own folder: never the test database, never var/staticfiles, which other test
+    # processes serve from (WhiteNoise scans it, and a file collectstatic replaces while it
+    # scans fails the request: CI once failed that way).
+    kept = ("DATABASE_URL", "SIGNED_PDF_DIR", "STATIC_ROOT")
+    env = {k: v for k, v in os.environ.items() if k not in kept}
+    before = _collected_static()
     process = subprocess.run(
         [sys.executable, f"benchmarks/{script}", "--smoke", *args],
         cwd=ROOT,
@@ -33,6 +44,7 @@ def _smoke(script, *args):
         timeout=600,
     )
     assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-4000:]
+    assert _collected_static() == before, f"{script} wrote into var/staticfiles"
     return process.stdout
 
 
