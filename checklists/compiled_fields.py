@@ -15,7 +15,9 @@ field's name and id, the form class and the URL prefix (the diagnosis field link
 search). Nothing of a note, a patient or a user is in the kept markup: the value comes
 from the request's own bound field. Each compiled field is checked when it is made: it
 must write what field_group writes at the values it was made from; a field that does not
-split cleanly (or a widget not listed here) is written live.
+split cleanly (or a widget not listed here) is written live. The key assumes the form's
+fields are what `element_form.field_for` makes of the element (or, for a code line, what
+CodeLineForm makes of its choices): nothing changes them after the form is made.
 """
 
 from collections import OrderedDict
