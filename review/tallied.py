@@ -4,8 +4,9 @@ The same figures as review.selectors, which aggregates the notes themselves; the
 uses these whenever every active filter is one the tallies are keyed by (dates, code,
 clinician, place, status, complete or not), and the selectors otherwise. A code filter
 reads the per-code tallies: notes and gaps under each code a note bills, and pairs of
-codes billed together for the per-code table. Every tally has a row per year, per month
-and per day: whole years are read from the year rows, the months around them from the
+codes billed together for the per-code table. Every tally has a row for all time, per
+year, per month and per day: all time is read from the all-time rows, whole years from the
+year rows, the months around them from the
 month rows, and the days of a month the range cuts from the day rows, so the answer is
 exact for any range without counting a note. Query counts are the selectors' own: one per
 figure.
@@ -26,6 +27,7 @@ from django.db import connection
 
 from checklists.models import Note
 
+from . import tally_triggers
 from .models import DocumentationQuery
 from .selectors import MISSING_LABEL_SQL, Group, Missing, missing_items
 
@@ -69,11 +71,12 @@ class Scope:
         return Sql.all(parts)
 
     def rows(self, table: str, *, split: datetime.date | None = None) -> "Sql":
-        """The table's rows that count the range, each day once, with `n` their notes: year
-        rows for the whole years inside it, month rows for the whole months around them,
-        and for a month the range cuts either the day rows of its days in the range, or
-        the month row less the day rows of its other days, whichever reads fewer days
-        (so at most 15 days a month: a range from the 2nd reads the month less the 1st).
+        """The table's rows that count the range, each day once, with `n` their notes: the
+        all-time rows when no date bounds it; otherwise year rows for the whole years
+        inside it, month rows for the whole months around them, and for a month the range
+        cuts either the day rows of its days in the range, or the month row less the day
+        rows of its other days, whichever reads fewer days (so at most 15 days a month: a
+        range from the 2nd reads the month less the 1st).
 
         `split` is a month whose notes must be told apart from the months before it (the
         old-draft cutoff's): its year is read from the month rows.
@@ -111,6 +114,8 @@ class Scope:
 
     def _whole_periods(self, split: datetime.date | None) -> "Sql":
         first, last = self._whole_months()
+        if first is None and last is None and split is None:  # all time
+            return Sql.all([Sql(f"months = {tally_triggers.ALL_TIME}"), self.dimensions()])
         if first and last and first > last:
             return Sql("1 = 0")  # no row: the range holds no whole month
         months = [Sql("months = 1"), self.dimensions()]

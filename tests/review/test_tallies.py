@@ -414,12 +414,17 @@ def _sums(model, months, period) -> dict:
     return {key: count for key, count in found.items() if count}
 
 
-def test_each_year_row_holds_the_sum_of_its_months_and_each_month_of_its_days(
+def test_each_grain_holds_the_sum_of_the_finer_one_all_time_years_months_days(
     notes_over_years,
 ):
     for model in TALLIES:
+        every = lambda day: None  # noqa: E731
         year = lambda day: day.year  # noqa: E731
         month = lambda day: (day.year, day.month)  # noqa: E731
+        assert _sums(model, tally_triggers.ALL_TIME, every) == _sums(model, 12, every)
+        assert set(
+            model.objects.filter(months=tally_triggers.ALL_TIME).values_list("month", flat=True)
+        ) == {datetime.date(1, 1, 1)}
         assert _sums(model, 12, year) == _sums(model, 1, year)
         assert _sums(model, 1, month) == _sums(model, 0, month)
         assert {
