@@ -149,16 +149,16 @@ class Tally(models.Model):
     """Counts of notes kept by database triggers (review/tally_triggers.py), not by Python.
 
     The dashboard sums these few rows instead of aggregating every note: the count of a
-    practice's notes per year, month and week and per value of what the dashboard filters
+    practice's notes in all, per year, month and day and per value of what the dashboard filters
     on grows with time and staff, not with the number of notes. Every write to notes, code
     lines and gaps keeps them exact, whichever path it takes (the app, bulk_create, the
     admin, a shell); `manage.py rebuild_tallies` recomputes them from the notes.
     """
 
     # 1: the notes of the month that starts on `month`; 12: of the year (`month` is the 1st
-    # of January); 0: of the week of the month that starts on `month` (the 1st, 8th, 15th,
-    # 22nd or 29th, to the 7th, 14th, 21st, 28th or the month's end). The triggers write
-    # all three; review.tallied reads whole years, whole months, then whole weeks.
+    # of January); 0: of the day `month`; 9999: of all time (`month` is 1 January of the
+    # year 1). The triggers write all four; review.tallied reads all time, or whole years,
+    # whole months, then the days of a month a range cuts.
     months = models.PositiveSmallIntegerField(default=1)
     clinician_id = models.IntegerField()
     place = models.CharField(max_length=2)

@@ -4,11 +4,12 @@ The same figures as review.selectors, which aggregates the notes themselves; the
 uses these whenever every active filter is one the tallies are keyed by (dates, code,
 clinician, place, status, complete or not), and the selectors otherwise. A code filter
 reads the per-code tallies: notes and gaps under each code a note bills, and pairs of
-codes billed together for the per-code table. Every tally has a row per month and per
-year: whole years are read from the year rows, the months around them from the month
-rows, and a date range that cuts a month counts that month's notes directly, in the same
-query (UNION ALL), so the answer is exact for any range. Query counts are the selectors'
-own: one per figure.
+codes billed together for the per-code table. Every tally has a row for all time, per
+year, per month and per day: all time is read from the all-time rows, whole years from the
+year rows, the months around them from the
+month rows, and the days of a month the range cuts from the day rows, so the answer is
+exact for any range without counting a note. Query counts are the selectors' own: one per
+figure.
 
 The queries are SQL over the tally tables and the notes' filters as the ORM compiles them
 (`filtered_notes`): the tables are the triggers' (review/tally_triggers.py), and building
@@ -69,38 +70,52 @@ class Scope:
             parts.append(Sql("complete = %s", [self.completeness == "complete"]))
         return Sql.all(parts)
 
-    def partial_months(self) -> list[datetime.date]:
-        """The first days of the months the date range cuts (none, one or two)."""
-        months = []
-        if self.dos_from and self.dos_from.day != 1:
-            months.append(self.dos_from.replace(day=1))
-        if self.dos_to and self.dos_to != _month_end(self.dos_to):
-            month = self.dos_to.replace(day=1)
-            if month not in months:
-                months.append(month)
-        return months
-
-    def periods(self, *, split: datetime.date | None = None) -> "Sql":
-        """The tally rows that count the range's whole months, each month once: year rows
-        for the whole years inside it, month rows for the months around them.
+    def rows(self, table: str, *, split: datetime.date | None = None) -> "Sql":
+        """The table's rows that count the range, each day once, with `n` their notes: the
+        all-time rows when no date bounds it; otherwise year rows for the whole years
+        inside it, month rows for the whole months around them, and for a month the range
+        cuts either the day rows of its days in the range, or the month row less the day
+        rows of its other days, whichever reads fewer days (so at most 15 days a month: a
+        range from the 2nd reads the month less the 1st).
 
         `split` is a month whose notes must be told apart from the months before it (the
-        old-draft cutoff's): its year is read from the month rows. In a month the range
-        cuts, the week rows of the weeks inside it are read; the days around them are the
-        figures' to count from the notes (`edges`).
+        old-draft cutoff's): its year is read from the month rows.
         """
-        whole = self._whole_periods(split)
-        weeks, _ = self._cut_months()
-        if not weeks:
-            return whole
-        rows = Sql(
-            f"months = 0 AND month IN ({', '.join(['%s'] * len(weeks))})",
-            [_day(week) for week in weeks],
-        )
-        return Sql.any([whole, Sql.all([rows, self.dimensions()])])
+        added, months, taken = self._cut_months()
+        parts = [self._whole_periods(split)]
+        dims = self.dimensions()
+        if months:
+            listed = ", ".join(["%s"] * len(months))
+            parts.append(
+                Sql.all([Sql(f"months = 1 AND month IN ({listed})", map(_day, months)), dims])
+            )
+        if added or taken:
+            parts.append(Sql.all([Sql("months = 0"), _between(added + taken), dims]))
+        where = Sql.any(parts)
+        if not taken:
+            return Sql(f"SELECT *, note_count AS n FROM {table} WHERE {{where}}").format(
+                where=where
+            )
+        negative = Sql.all([Sql("months = 0"), _between(taken)])
+        return Sql(
+            "SELECT *, CASE WHEN {negative} THEN -note_count ELSE note_count END AS n"
+            f" FROM {table} WHERE {{where}}"
+        ).format(negative=negative, where=where)
+
+    def days_before(self, day: datetime.date, *, since: datetime.date) -> "Sql | None":
+        """The day rows of the range from `since` to the day before `day`, or None."""
+        first = max(since, self.dos_from) if self.dos_from else since
+        last = day - datetime.timedelta(days=1)
+        if self.dos_to:
+            last = min(last, self.dos_to)
+        if first > last:
+            return None
+        return Sql.all([Sql("months = 0"), _between([(first, last)]), self.dimensions()])
 
     def _whole_periods(self, split: datetime.date | None) -> "Sql":
         first, last = self._whole_months()
+        if first is None and last is None and split is None:  # all time
+            return Sql.all([Sql(f"months = {tally_triggers.ALL_TIME}"), self.dimensions()])
         if first and last and first > last:
             return Sql("1 = 0")  # no row: the range holds no whole month
         months = [Sql("months = 1"), self.dimensions()]
@@ -141,37 +156,46 @@ class Scope:
                 last = _previous_month(last)
         return first, last
 
-    def _days_in(self, month: datetime.date) -> tuple[datetime.date, datetime.date]:
-        """The first and last day of `month` inside the range."""
-        first = max(self.dos_from, month) if self.dos_from else month
-        last = min(self.dos_to, _month_end(month)) if self.dos_to else _month_end(month)
-        return first, last
+    def _cut_days(self) -> list[tuple[datetime.date, datetime.date]]:
+        """The first and last days of the range in each month it cuts (none, one or two)."""
+        cut = []
+        if self.dos_from and self.dos_from.day != 1:
+            end = _month_end(self.dos_from)
+            cut.append((self.dos_from, min(end, self.dos_to) if self.dos_to else end))
+        if self.dos_to and self.dos_to != _month_end(self.dos_to):
+            start = self.dos_to.replace(day=1)
+            if self.dos_from:
+                start = max(start, self.dos_from)
+            if (start, self.dos_to) not in cut:
+                cut.append((start, self.dos_to))
+        return [(a, b) for a, b in cut if a <= b]
 
-    def _cut_months(self) -> tuple[list[datetime.date], list[tuple]]:
-        """For the months the range cuts: the weeks inside the range (read from the week
-        rows) and the days left over at either end (counted from the notes)."""
-        weeks, days = [], []
-        for month in self.partial_months():
-            first, last = self._days_in(month)
-            inside = [(a, b) for a, b in _weeks(month) if a >= first and b <= last]
-            if not inside:
-                days.append((first, last))
-                continue
-            weeks += [a for a, _ in inside]
-            if first < inside[0][0]:
-                days.append((first, inside[0][0] - datetime.timedelta(days=1)))
-            if last > inside[-1][1]:
-                days.append((inside[-1][1] + datetime.timedelta(days=1), last))
-        return weeks, days
+    def _cut_months(self) -> tuple[list, list, list]:
+        """For the months the range cuts: the days to add from the day rows; the months to
+        add whole and the days to take off them (the days of those months outside the
+        range). Days are (first, last) pairs."""
+        added, months, taken = [], [], []
+        for first, last in self._cut_days():
+            month = first.replace(day=1)
+            outside = [
+                (a, b)
+                for a, b in [
+                    (month, first - datetime.timedelta(days=1)),
+                    (last + datetime.timedelta(days=1), _month_end(month)),
+                ]
+                if a <= b
+            ]
+            if sum((b - a).days + 1 for a, b in outside) < (last - first).days + 1:
+                months.append(month)
+                taken += outside
+            else:
+                added.append((first, last))
+        return added, months, taken
 
-    def edges(self) -> "Sql | None":
-        """The days of the cut months not in a whole week, on the notes' columns, or None."""
-        _, days = self._cut_months()
-        if not days:
-            return None
-        return Sql.any(
-            [Sql("date_of_service BETWEEN %s AND %s", [_day(a), _day(b)]) for a, b in days]
-        )
+
+def _between(days) -> "Sql":
+    """The rows of these (first, last) days, on the tally's `month` column."""
+    return Sql.any([Sql("month BETWEEN %s AND %s", [_day(a), _day(b)]) for a, b in days])
 
 
 @dataclass(frozen=True)
@@ -236,17 +260,6 @@ def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _weeks(month: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """The first and last days of a month's weeks as the week rows count them: 1-7, 8-14,
-    15-21, 22-28 and 29 to the end (none in a February of 28 days)."""
-    end = _month_end(month).day
-    return [
-        (month.replace(day=first), month.replace(day=min(first + 6, end)))
-        for first in (1, 8, 15, 22, 29)
-        if first <= end
-    ]
-
-
 def _next_month(month: datetime.date) -> datetime.date:
     return _month_end(month) + datetime.timedelta(days=1)
 
@@ -258,12 +271,6 @@ def _previous_month(month: datetime.date) -> datetime.date:
 DRAFT = Note.Status.DRAFT.value
 
 
-def _days_to_sign() -> str:
-    """Days from service to signature of a note row (-1 when not signed), as the tally
-    triggers count them."""
-    return tally_triggers.days_to_sign(connection.vendor, "checklists_note")
-
-
 def _rows(sql: Sql) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql.text, sql.params)
@@ -271,41 +278,32 @@ def _rows(sql: Sql) -> list[tuple]:
 
 
 BY_CLINICIAN_TALLIED = """
-SELECT clinician_id, days_to_sign, SUM(note_count),
-       SUM(CASE WHEN complete THEN note_count ELSE 0 END),
-       SUM(CASE WHEN status = '{draft}' THEN note_count ELSE 0 END),
-       SUM(CASE WHEN status = '{draft}' AND month < %s THEN note_count ELSE 0 END),
+SELECT clinician_id, days_to_sign, SUM(n),
+       SUM(CASE WHEN complete THEN n ELSE 0 END),
+       SUM(CASE WHEN status = '{draft}' THEN n ELSE 0 END),
+       SUM(CASE WHEN status = '{draft}' AND month < %s THEN n ELSE 0 END),
        0
-  FROM {table} WHERE {{periods}} GROUP BY clinician_id, days_to_sign"""
+  FROM ({{rows}}) t GROUP BY clinician_id, days_to_sign"""
 BY_CLINICIAN_OPEN_QUERIES = """
 SELECT clinician_id, -2, 0, 0, 0, 0, COUNT(*) FROM checklists_note
  WHERE {notes} AND id IN (SELECT note_id FROM review_documentationquery WHERE status = %s)
  GROUP BY clinician_id"""
-BY_CLINICIAN_CUTOFF_MONTH = f"""
-SELECT clinician_id, -1, 0, 0, 0, COUNT(*), 0 FROM checklists_note
- WHERE {{notes}} AND status = '{DRAFT}' AND date_of_service >= %s AND date_of_service < %s
+BY_CLINICIAN_CUTOFF_MONTH = """
+SELECT clinician_id, -1, 0, 0, 0, SUM(note_count), 0 FROM {table} WHERE {{days}}
  GROUP BY clinician_id"""
-BY_CLINICIAN_EDGES = f"""
-SELECT clinician_id, {{days}}, COUNT(*),
-       SUM(CASE WHEN required_missing = 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN status = '{DRAFT}' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN status = '{DRAFT}' AND date_of_service < %s THEN 1 ELSE 0 END),
-       0
-  FROM checklists_note WHERE {{notes}} AND ({{edges}}) GROUP BY clinician_id, 2"""
-# (Old drafts counted by month, as the tally rows count them: the old-draft cutoff's month
-# is the BY_CLINICIAN_CUTOFF_MONTH part's.)
 
 
 def by_clinician(
     scope: Scope, notes, *, today: datetime.date, older_days: int, names: dict[str, str]
 ) -> tuple[Group, list[Group]]:
-    """One query: per clinician and days to signature, from the tallies' whole months, the
-    notes of the months the date range cuts, and open queries per clinician.
+    """One query: per clinician and days to signature from the tallies, and open queries
+    per clinician.
 
-    Two more things come from the notes: open queries change without a note changing, so
-    they are counted from the few notes that have one (days_to_sign -2 marks those rows);
-    and whether a draft is older than the cutoff is a matter of days, so the drafts of the
-    cutoff's own month are counted from the notes (the months before are all old).
+    Open queries change without a note changing, so they are counted from the few notes
+    that have one (days_to_sign -2 marks those rows). Whether a draft is older than the
+    cutoff is a matter of days: the rows read count the drafts of the months before the
+    cutoff's month as old, and the drafts of that month before the cutoff come from its
+    day rows (days_to_sign -1 marks those).
 
     Written as SQL over the notes' compiled filters rather than built with the ORM: the
     same query, a fifth of the CPU (the ORM spent milliseconds a request building it).
@@ -315,23 +313,18 @@ def by_clinician(
     notes_where = filtered_notes(notes)
     table = "review_notecodetally" if scope.code else "review_notetally"
     parts = [
-        Sql(BY_CLINICIAN_TALLIED.format(draft=DRAFT, table=table), [_day(cutoff_month)]).format(
-            periods=scope.periods(split=cutoff_month)
+        Sql(BY_CLINICIAN_TALLIED.format(draft=DRAFT), [_day(cutoff_month)]).format(
+            rows=scope.rows(table, split=cutoff_month)
         ),
         Sql(BY_CLINICIAN_OPEN_QUERIES, [DocumentationQuery.Status.OPEN.value]).format(
             notes=notes_where
         ),
     ]
-    parts.append(
-        Sql(BY_CLINICIAN_CUTOFF_MONTH, [_day(cutoff_month), _day(cutoff)]).format(
-            notes=notes_where
-        )
-    )
-    edges = scope.edges()
-    if edges is not None:
+    old_days = scope.days_before(cutoff, since=cutoff_month)
+    if old_days is not None:
         parts.append(
-            Sql(BY_CLINICIAN_EDGES, [_day(cutoff_month)]).format(
-                days=Sql(_days_to_sign()), notes=notes_where, edges=edges
+            Sql(BY_CLINICIAN_CUTOFF_MONTH.format(table=table)).format(
+                days=Sql.all([old_days, Sql(f"status = '{DRAFT}'")])
             )
         )
     total = Group("all", "All clinicians")
@@ -365,63 +358,34 @@ def _union(parts: list[Sql]) -> Sql:
     )
 
 
-BY_CODE_TALLIED = """
-SELECT {column}, SUM(note_count), SUM(CASE WHEN complete THEN note_count ELSE 0 END)
-  FROM {table} WHERE {{periods}} GROUP BY {column}"""
-BY_CODE_EDGES = """
-SELECT code, COUNT(DISTINCT note_id),
-       COUNT(DISTINCT CASE WHEN note_id IN (
-         SELECT id FROM checklists_note WHERE {notes} AND ({edges}) AND required_missing = 0
-       ) THEN note_id END)
-  FROM checklists_codeline
- WHERE note_id IN (SELECT id FROM checklists_note WHERE {notes} AND ({edges}))
- GROUP BY code"""
+BY_CODE = """
+SELECT {column}, SUM(n), SUM(CASE WHEN complete THEN n ELSE 0 END)
+  FROM ({{rows}}) t GROUP BY {column}"""
 
 
-def by_code(scope: Scope, notes, titles: dict[str, str]) -> list[Group]:
-    """One query: whole months from the tallies, cut months from the notes' code lines."""
+def by_code(scope: Scope, titles: dict[str, str]) -> list[Group]:
+    """One query: notes and complete notes per code."""
     if scope.code:  # the filtered code and the codes billed with it
-        tallied = BY_CODE_TALLIED.format(column="other_code", table="review_codepairtally")
+        column, table = "other_code", "review_codepairtally"
     else:
-        tallied = BY_CODE_TALLIED.format(column="code", table="review_codetally")
-    parts = [Sql(tallied).format(periods=scope.periods())]
-    edges = scope.edges()
-    if edges is not None:
-        parts.append(Sql(BY_CODE_EDGES).format(notes=filtered_notes(notes), edges=edges))
-    totals: dict[str, list[int]] = {}
-    for code, notes_, complete in _rows(_union(parts)):
-        counts = totals.setdefault(code, [0, 0])
-        counts[0] += notes_ or 0
-        counts[1] += complete or 0
+        column, table = "code", "review_codetally"
+    sql = Sql(BY_CODE.format(column=column)).format(rows=scope.rows(table))
     groups = [
-        Group(code, titles.get(code, ""), notes_, complete)
-        for code, (notes_, complete) in totals.items()
-        if notes_
+        Group(code, titles.get(code, ""), notes, complete or 0)
+        for code, notes, complete in _rows(sql)
+        if notes
     ]
     return sorted(groups, key=lambda g: (-g.notes, g.key))
 
 
-MISSING_SQL = f"""
-SELECT x.element_key, x.requirement, SUM(x.notes) AS notes, {MISSING_LABEL_SQL} AS label
-  FROM ({{parts}}) x
- GROUP BY x.element_key, x.requirement
-"""
-MISSING_TALLIED = """
-SELECT element_key, requirement, SUM(note_count) AS notes FROM {table}
- WHERE {{periods}} GROUP BY element_key, requirement"""
-MISSING_EDGES = """
-SELECT element_key, requirement, COUNT(*) AS notes FROM checklists_notegap
- WHERE note_id IN (SELECT id FROM checklists_note WHERE {notes} AND ({edges}))
- GROUP BY element_key, requirement"""
+MISSING = f"""
+SELECT x.element_key, x.requirement, x.notes, {MISSING_LABEL_SQL} AS label
+  FROM (SELECT element_key, requirement, SUM(n) AS notes FROM ({{rows}}) t
+         GROUP BY element_key, requirement) x"""
 
 
-def missing_elements(scope: Scope, notes, *, of: int) -> list[Missing]:
-    """One query: gaps per element, whole months tallied and cut months counted."""
+def missing_elements(scope: Scope, *, of: int) -> list[Missing]:
+    """One query: notes missing each element."""
     table = "review_gapcodetally" if scope.code else "review_gaptally"
-    parts = [Sql(MISSING_TALLIED.format(table=table)).format(periods=scope.periods())]
-    edges = scope.edges()
-    if edges is not None:
-        parts.append(Sql(MISSING_EDGES).format(notes=filtered_notes(notes), edges=edges))
-    union = _union(parts)
-    rows = _rows(Sql(MISSING_SQL.format(parts=union.text), union.params))
-    return missing_items(rows, of=of)
+    sql = Sql(MISSING).format(rows=scope.rows(table))
+    return missing_items(_rows(sql), of=of)

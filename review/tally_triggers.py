@@ -15,12 +15,15 @@ and rendered for SQLite (trigger bodies) and PostgreSQL (PL/pgSQL functions). On
 PostgreSQL the code-line trigger runs BEFORE each row, because only BEFORE row triggers
 see the rows an earlier part of the same multi-row statement wrote.
 
-Every count goes to three rows: its year's (`months` 12, `month` the 1st of January), its
-month's (`months` 1) and its week's within the month (`months` 0, `month` the 1st, 8th,
-15th, 22nd or 29th). The dashboard reads whole years from the year rows, the months around
-them from the month rows and the weeks of a month the range cuts from the week rows
-(review.tallied): a range of ten years reads ten rows per key instead of 120, and one that
-starts mid-month counts at most six days of notes.
+Every count goes to four rows: all time's (`months` ALL_TIME, `month` 1 January of the
+year 1), its year's (`months` 12, `month` the 1st of January), its month's (`months` 1)
+and its day's (`months` 0, `month` the date of service itself). The dashboard reads all
+time from the all-time rows when no date bounds it, and otherwise whole years from the
+year rows, the months around them from the month rows and the days of a month the range
+cuts from the day rows (review.tallied): ten years of notes are one row per key, a range
+of ten years ten rows per key instead of 120, and one that starts mid-month never counts
+the notes themselves. The recount writes each grain's rows in period order, so the
+rows of one month or day share the table's pages (reading them is then a few pages).
 
 Days to signature use the practice's local calendar, like review.expressions.DaysToSign:
 SQLite's 'localtime' follows the TZ Django sets; PostgreSQL is given settings.TIME_ZONE
@@ -39,23 +42,27 @@ KEYS = {
     "review_codepairtally": (*NOTE_KEY, "code", "other_code"),
     "review_gapcodetally": (*NOTE_KEY, "element_key", "requirement", "code"),
 }
-# Each count is written to its month's row and its year's: every statement joins this.
-PERIODS = "(SELECT 0 AS months UNION ALL SELECT 1 UNION ALL SELECT 12) p"
+# Each count is written to its day's, month's, year's and all time's row: every statement
+# joins this.
+ALL_TIME = 9999  # `months` of the all-time rows
+PERIODS = (
+    f"(SELECT 0 AS months UNION ALL SELECT 1 UNION ALL SELECT 12 UNION ALL SELECT {ALL_TIME}) p"
+)
 
 
 def _period_start(vendor, day):
-    """The first day of the row's period: the year's (p.months = 12), the month's (1), or
-    the month's week's (0: days 1-7, 8-14, 15-21, 22-28, and 29 to the end)."""
+    """The first day of the row's period: the year's (p.months = 12), the month's (1), the
+    day itself (0), or 1 January of the year 1 (ALL_TIME)."""
     if vendor == "sqlite":
-        week = f"date({day}, '-' || ((CAST(strftime('%d', {day}) AS INTEGER) - 1) % 7) || ' days')"
         return (
-            f"CASE p.months WHEN 12 THEN strftime('%Y-01-01', {day})"
-            f" WHEN 1 THEN strftime('%Y-%m-01', {day}) ELSE {week} END"
+            f"CASE p.months WHEN {ALL_TIME} THEN '0001-01-01'"
+            f" WHEN 12 THEN strftime('%Y-01-01', {day})"
+            f" WHEN 1 THEN strftime('%Y-%m-01', {day}) ELSE {day} END"
         )
-    week = f"({day} - (CAST(EXTRACT(DAY FROM {day}) AS integer) - 1) % 7)"
     return (
-        f"CASE p.months WHEN 12 THEN CAST(date_trunc('year', {day}) AS date)"
-        f" WHEN 1 THEN CAST(date_trunc('month', {day}) AS date) ELSE {week} END"
+        f"CASE p.months WHEN {ALL_TIME} THEN DATE '0001-01-01'"
+        f" WHEN 12 THEN CAST(date_trunc('year', {day}) AS date)"
+        f" WHEN 1 THEN CAST(date_trunc('month', {day}) AS date) ELSE {day} END"
     )
 
 
@@ -86,13 +93,18 @@ def _note_columns(vendor, note):
 
 def _upsert(table, values, source="", *, where="true", group="", count="{delta}"):
     """INSERT ... SELECT adding `count` to the row of each key (created at 0), for the
-    week, the month and the year (PERIODS is joined to `source`).
+    day, the month, the year and all time (PERIODS is joined to `source`). A recount (`group`)
+    inserts in period order, so that one period's rows sit together on disk.
 
     The WHERE is always written: SQLite needs it to parse INSERT ... SELECT ... ON CONFLICT.
     """
     keys = KEYS[table]
     source = f"{source} CROSS JOIN {PERIODS}" if source else f"FROM {PERIODS}"
-    group_by = f" GROUP BY {', '.join(str(i) for i in range(1, len(keys) + 1))}" if group else ""
+    group_by = (
+        f" GROUP BY {', '.join(str(i) for i in range(1, len(keys) + 1))} ORDER BY 2, 1"
+        if group
+        else ""
+    )
     return (
         f"INSERT INTO {table} ({', '.join(keys)}, note_count) "
         f"SELECT {', '.join(values)}, {count} {source} WHERE {where}{group_by} "

@@ -61,8 +61,8 @@ def dashboard_data(request, *, use_tallies=True) -> dict:
         total, per_clinician = tallied.by_clinician(
             scope, notes, today=timezone.localdate(), older_days=filterset.older_days, names=names
         )
-        per_code = tallied.by_code(scope, notes, titles)
-        missing = tallied.missing_elements(scope, notes, of=total.notes)
+        per_code = tallied.by_code(scope, titles)
+        missing = tallied.missing_elements(scope, of=total.notes)
     else:
         total, per_clinician = selectors.by_clinician(
             notes, today=timezone.localdate(), older_days=filterset.older_days, names=names

@@ -275,6 +275,10 @@ def notes_over_months(clinician, other_clinician, patient, manager):
         {"code": "64640", "dos_from": "2026-10-02", "dos_to": "2026-10-12"},
         {"code": "64681", "completeness": "complete", "place": "11"},
         {"code": "64640", "clinician": "OTHER", "status": "amended"},
+        {"dos_from": "2026-11-20", "dos_to": "2026-11-20"},
+        {"dos_from": "2026-10-31", "dos_to": "2026-11-01", "status": "draft"},
+        {"older": "20", "dos_from": "2026-10-16", "dos_to": "2026-11-14"},
+        {"code": "64640", "dos_from": "2026-10-16", "completeness": "incomplete"},
     ],
 )
 def test_the_tallies_give_the_figures_the_notes_give(
@@ -385,6 +389,10 @@ def notes_over_years(clinician, other_clinician, patient, manager):
         {"dos_from": "2024-06-09", "dos_to": "2024-06-21", "status": "draft"},
         {"dos_from": "2025-01-02", "older": "700"},
         {"dos_from": "2023-12-29", "dos_to": "2024-01-07", "code": "64643"},
+        {"dos_from": "2023-12-31"},
+        {"dos_from": "2023-11-30", "dos_to": "2023-12-01", "code": "64643"},
+        {"dos_from": "2024-05-16", "dos_to": "2024-06-14", "clinician": "OTHER"},
+        {"dos_from": "2025-01-02", "dos_to": "2025-01-02"},
     ],
 )
 def test_the_year_rows_give_the_figures_the_notes_give(
@@ -406,12 +414,17 @@ def _sums(model, months, period) -> dict:
     return {key: count for key, count in found.items() if count}
 
 
-def test_each_year_row_holds_the_sum_of_its_months_and_each_month_of_its_weeks(
+def test_each_grain_holds_the_sum_of_the_finer_one_all_time_years_months_days(
     notes_over_years,
 ):
     for model in TALLIES:
+        every = lambda day: None  # noqa: E731
         year = lambda day: day.year  # noqa: E731
         month = lambda day: (day.year, day.month)  # noqa: E731
+        assert _sums(model, tally_triggers.ALL_TIME, every) == _sums(model, 12, every)
+        assert set(
+            model.objects.filter(months=tally_triggers.ALL_TIME).values_list("month", flat=True)
+        ) == {datetime.date(1, 1, 1)}
         assert _sums(model, 12, year) == _sums(model, 1, year)
         assert _sums(model, 1, month) == _sums(model, 0, month)
         assert {
@@ -420,27 +433,27 @@ def test_each_year_row_holds_the_sum_of_its_months_and_each_month_of_its_weeks(
         assert {d.day for d in model.objects.filter(months=1).values_list("month", flat=True)} <= {
             1
         }
-        assert {d.day for d in model.objects.filter(months=0).values_list("month", flat=True)} <= {
-            1,
-            8,
-            15,
-            22,
-            29,
-        }
     assert {
         m.year for m in NoteTally.objects.filter(months=12).values_list("month", flat=True)
     } == {2023, 2024, 2025, 2026}
 
 
-def test_a_week_row_counts_the_days_1_to_7_8_to_14_and_29_to_the_end(clinician, patient):
-    for day in (datetime.date(2024, 2, 7), datetime.date(2024, 2, 8), datetime.date(2024, 2, 29)):
+def test_a_day_row_counts_the_notes_of_its_day_and_follows_a_moved_note(clinician, patient):
+    notes = []
+    for day in (datetime.date(2024, 2, 7), datetime.date(2024, 2, 7), datetime.date(2024, 2, 29)):
         note = make_note(clinician, patient, "64643")
         Note.objects.filter(pk=note.pk).update(date_of_service=day)
-    weeks = (
-        NoteTally.objects.filter(months=0).exclude(note_count=0).values_list("month", "note_count")
-    )
-    assert sorted(weeks) == [
-        (datetime.date(2024, 2, 1), 1),
-        (datetime.date(2024, 2, 8), 1),
+        notes.append(note)
+    Note.objects.filter(pk=notes[1].pk).update(date_of_service=datetime.date(2024, 3, 1))
+
+    def day_rows(rows):
+        return sorted(
+            rows.filter(months=0).exclude(note_count=0).values_list("month", "note_count")
+        )
+
+    assert day_rows(NoteTally.objects) == [
+        (datetime.date(2024, 2, 7), 1),
         (datetime.date(2024, 2, 29), 1),
+        (datetime.date(2024, 3, 1), 1),
     ]
+    assert day_rows(CodeTally.objects.filter(code="64643")) == day_rows(NoteTally.objects)
