@@ -19,7 +19,7 @@ from config import low_priority
 from procedures.plain_text import strip_bidi
 
 from ..canonical import FORMAT, note_format
-from . import lean_text
+from . import lean_margins, lean_text
 from .checklist_context import checklist_context
 from .fetcher import STATIC_BASE, StaticFilesFetcher
 from .lean_weasyprint import LeanHTML, compress_streams_once
@@ -28,6 +28,8 @@ from .note_context import note_context
 PDF_VARIANT = "pdf/a-3b"
 # WeasyPrint's text layout without two per-line overheads (same pages, byte for byte).
 lean_text.install()
+# WeasyPrint's page margin boxes without the ten empty ones it made on every page (same pages).
+lean_margins.install()
 STYLESHEET = "css/print.css"
 _per_thread = threading.local()
 
