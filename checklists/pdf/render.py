@@ -19,7 +19,7 @@ from config import low_priority
 from procedures.plain_text import strip_bidi
 
 from ..canonical import FORMAT, note_format
-from . import lean_text
+from . import lean_margins, lean_text
 from .checklist_context import checklist_context
 from .fetcher import STATIC_BASE, StaticFilesFetcher
 from .lean_weasyprint import LeanHTML, compress_streams_once
@@ -28,15 +28,25 @@ from .note_context import note_context
 PDF_VARIANT = "pdf/a-3b"
 # WeasyPrint's text layout without two per-line overheads (same pages, byte for byte).
 lean_text.install()
+# WeasyPrint's page margin boxes without the ten empty ones it made on every page (same pages).
+lean_margins.install()
 STYLESHEET = "css/print.css"
 _per_thread = threading.local()
+
+
+@cache
+def fetcher() -> StaticFilesFetcher:
+    # One per process: its fetch keeps no state. WeasyPrint's URLFetcher builds a urllib
+    # opener with nine handlers when made, and a render made two (the document's, and a
+    # default one for the note.json attachment): about 1 % of a short note.
+    return StaticFilesFetcher()
 
 
 @cache
 def print_stylesheet() -> CSS:
     # Parsed once per process (a restart picks up an edit): it is read-only afterwards and
     # parsing it on every render cost about a tenth of a short note's time.
-    return CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=StaticFilesFetcher())
+    return CSS(url=STATIC_BASE + STYLESHEET, url_fetcher=fetcher())
 
 
 def font_config() -> FontConfiguration:
@@ -67,7 +77,7 @@ def write_pdf(html: str, *, attachments=(), variant=PDF_VARIANT, stylesheets=())
 
 
 def _write_pdf(html, attachments, variant, stylesheets=()) -> bytes:
-    document = LeanHTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticFilesFetcher())
+    document = LeanHTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher())
     return document.write_pdf(
         stylesheets=[print_stylesheet(), *stylesheets],
         font_config=font_config(),
@@ -89,6 +99,7 @@ def note_json_attachment(
         created=stamp,
         modified=stamp,
         relationship="Data",
+        url_fetcher=fetcher(),
     )
 
 

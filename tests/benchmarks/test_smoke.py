@@ -48,11 +48,29 @@ def _smoke(script, *args):
     return process.stdout
 
 
-def test_the_pdf_benchmark_runs():
+def _pages_column(out):
+    """Document name -> the pages column of the benchmark's table."""
+    rows = {}
+    for line in out.splitlines():
+        name, _, rest = line.partition("  ")
+        if name.startswith(("draft ", "blank ")) and rest.split():
+            rows[name.strip()] = int(rest.split()[0])
+    return rows
+
+
+def test_the_pdf_benchmark_runs_and_its_documents_print_the_pages_they_are_named_for():
     out = _smoke("pdf_render.py")
-    assert "draft 2-page" in out
-    assert "blank 64681" in out
+    # The goals are for a 2-page and a 20-page note: a change in what a note prints must not
+    # quietly turn the "20-page" draft into 28 pages (as it once was) or 15.
+    assert _pages_column(out) == {
+        "draft 2-page": 2,
+        "draft 10-page": 10,
+        "draft 20-page": 20,
+        "blank 64681": 6,
+    }
     assert "signed 2-page, stored, downloaded" in out
+    assert "goal, draft 20-page <= 700 ms" in out
+    assert "(20 pages)" in out
     assert "goal, signed download <= 5 ms median" in out
 
 

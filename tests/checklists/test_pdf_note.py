@@ -122,6 +122,13 @@ def test_the_first_page_names_the_practice_the_procedure_the_patient_and_the_cli
         assert expected in first
 
 
+def test_the_identity_box_reads_label_value_pairs_apart(signed_pdf):
+    first = page_texts(signed_pdf)[0]
+    assert "PATIENT Zed Testpatient · DATE OF BIRTH 01/31/1960 · MRN TEST-0001" in first
+    assert "DATE OF SERVICE 11/02/2026 · PLACE OF SERVICE 22 Hospital outpatient" in first
+    assert "PERFORMING CLINICIAN Alice Testdoc MD · NOTE" in first
+
+
 def test_every_page_has_the_running_header_and_a_numbered_footer(catalog, clinician, patient):
     note = refetch(long_note(clinician, patient))
     pages = page_texts(render_note_pdf(note, generated_at=GENERATED))

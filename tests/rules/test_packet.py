@@ -9,7 +9,9 @@ from pypdf import PdfReader
 from audit.models import AuditEvent
 from checklists import services
 from checklists.canonical import canonical_bytes
+from checklists.pdf import fast_html
 from rules.packet import build_packet
+from tests.checklists.test_pdf_fast_html import fast_tree, html5_tree
 from tests.rules.history import DOS, block_note, days_before, rf_note
 
 
@@ -154,3 +156,13 @@ def test_every_page_of_the_packet_is_numbered_across_cover_and_notes(history):
     assert total >= 4
     for number in range(1, total + 1):
         assert f"Page {number} of {total}" in text(reader, number), number
+
+
+def test_the_cover_sheet_and_its_notes_parse_to_the_html5_tree(history, monkeypatch):
+    # checklists.pdf.fast_html reads the markup with expat: the tree must be tinyhtml5's.
+    printed, parse = [], fast_html.parse
+    monkeypatch.setattr(fast_html, "parse", lambda markup: printed.append(markup) or parse(markup))
+    build_packet(history[0])
+    monkeypatch.undo()
+    assert len(printed) >= 2
+    assert [fast_tree(markup) == html5_tree(markup) for markup in printed] == [True] * len(printed)
