@@ -54,12 +54,15 @@ def test_the_pdf_benchmark_runs():
     assert "blank 64681" in out
     assert "signed 2-page, stored, downloaded" in out
     assert "goal, signed download <= 5 ms median" in out
+    # Timed by the loop request_profile uses, each download after the same two floors.
+    assert "floors before each download: /healthz through the same client" in out
 
 
 def test_the_request_profile_runs():
     out = _smoke("request_profile.py")
     assert "GET /notes/<id>/edit/" in out
     assert "GET /notes/<id>/pdf/ (signed)" in out
+    assert "floors before each signed download: /healthz through the same client" in out
 
 
 def test_the_review_benchmark_runs():
