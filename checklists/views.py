@@ -450,7 +450,8 @@ def note_detail(request, pk):
             "result": result,
             "can_edit": can_edit(request.user, note),
             "hash_ok": hash_ok,
-            # Addenda are for signed notes only (services.add_addendum): no query for a draft.
+            # Addenda are for signed notes only (services.add_addendum, and a trigger,
+            # record_guards.addendum_only_to_signed): no query for a draft.
             "addenda": note.addenda.select_related("author") if note.is_signed else (),
             "history": history,
             "labels": {e["key"]: e["label"] for e in note.definitions.get("elements", [])},

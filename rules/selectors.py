@@ -108,15 +108,17 @@ def rules_for_patient(patient_id, history=None, state=None) -> PatientRules:
 
 
 def other_signed_notes(note) -> list[Note]:
-    """The patient's signed notes other than `note`, oldest first, with their lines. Their
-    snapshots come without the definitions column (Note.definitions takes them from the
-    process's copy, checklists/snapshot_cache.py), one object per distinct snapshot, shared
-    by its notes: each is decoded once."""
+    """The patient's signed notes other than `note`, oldest first, with their lines and
+    the columns `NoteFacts.from_note` reads. Their snapshots come without the definitions
+    column (Note.definitions takes them from the process's copy,
+    checklists/snapshot_cache.py), one object per distinct snapshot, shared by its notes:
+    each is decoded once."""
     notes = list(
         Note.objects.filter(patient_id=note.patient_id)
         .exclude(status=Note.Status.DRAFT)
         .exclude(pk=note.pk)
-        .with_snapshot_kept()
+        .select_related("snapshot")
+        .only("date_of_service", "place_of_service", "status", "answers", "snapshot__sha256")
         .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
         .order_by("date_of_service", "pk")
     )
