@@ -10,7 +10,8 @@ plausibility warnings beside it, and the "Not applicable or not done?" box.
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .field_markup import _e, field_group, widget_html
+from .compiled_fields import code_line_widget, element_field_group
+from .field_markup import _e
 from .plausibility import for_note
 
 
@@ -45,7 +46,7 @@ def element_html(element, field, na, source, warnings=(), carried="") -> SafeStr
             '<p class="copied-source small mb-1"><span class="badge copied-badge">copied</span> '
             f"{_e(source)}</p>\n"
         )
-    parts.append(field_group(field))
+    parts.append(element_field_group(element, field))
     parts.append("\n")
     if warnings:
         parts.append(warnings_html(element["key"], warnings))
@@ -57,7 +58,7 @@ def element_html(element, field, na, source, warnings=(), carried="") -> SafeStr
         parts.append(
             f'<details class="na-details mb-3"{" open" if na.value() else ""}>\n'
             '<summary class="small text-body-secondary">Not applicable or not done?</summary>\n'
-            f"{field_group(na)}\n"
+            f"{element_field_group(element, na)}\n"
             f'<datalist id="na-reasons-{key}">{reasons}</datalist>\n'
             "</details>\n"
         )
@@ -103,7 +104,7 @@ def code_line_html(form, number="") -> SafeString:
         )
         cells.append(
             f'  <div class="{columns}"><label class="form-label small mb-0" '
-            f'for="{_e(field.id_for_label)}">{label}</label>{widget_html(field)}{errors}</div>\n'
+            f'for="{_e(field.id_for_label)}">{label}</label>{code_line_widget(field)}{errors}</div>\n'
         )
     return mark_safe(  # noqa: S308 - every value above is escaped
         '<fieldset class="code-line row g-2 align-items-start mb-2">\n'

@@ -301,7 +301,7 @@ def _save_from_post(request, note):
 
 @login_required
 def note_edit(request, pk):
-    note = get_note_for_user(request, pk, edit=True)
+    note = get_note_for_user(request, pk, edit=True, open_query_count=True)
     if note.is_signed:
         messages.warning(
             request, "This note is signed and cannot change. Add an addendum instead."

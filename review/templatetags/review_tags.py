@@ -5,7 +5,8 @@
     {% open_queries_badge note %}      in a row of the note list
 
 The badge reads `note.open_query_count` when the list annotated it
-(review.selectors.with_open_query_count), so a page of notes costs no extra query.
+(review.selectors.with_open_query_count), so a page of notes costs no extra query; the
+note page's box skips its query when the note was read with that count and it is 0.
 """
 
 from django import template
@@ -23,7 +24,11 @@ register = template.Library()
 def open_queries_for_note(context, note):
     request = context.get("request")
     user = getattr(request, "user", None)
-    queries = list(note.documentation_queries.open().select_related("opened_by"))
+    # A note read with review.selectors.with_open_query_count says when there is none.
+    if getattr(note, "open_query_count", None) == 0:
+        queries = []
+    else:
+        queries = list(note.documentation_queries.open().select_related("opened_by"))
     return {
         "note": note,
         "queries": queries,

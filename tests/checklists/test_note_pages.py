@@ -5,6 +5,7 @@ import json
 from audit.models import AuditEvent
 from checklists.models import Note, NoteGap
 from procedures.models import CatalogVersion
+from review import queries
 from tests.notes import complete_answers, make_note
 
 
@@ -329,15 +330,24 @@ def test_the_note_list_query_count_does_not_grow_with_notes(
 
 
 def test_the_edit_page_needs_a_bounded_number_of_queries(
-    clinician_client, clinician, patient, django_assert_num_queries
+    clinician_client, clinician, patient, manager, django_assert_num_queries
 ):
-    """Session, user, permissions and roles (one), the note with its snapshot and lines, the
-    active codes (picker and line choices in one), the scrubber's same-day lines, catalog
-    version, practice, open queries."""
+    """Session, user, permissions and roles (one), the note with its snapshot, lines and
+    number of open queries, the active codes (picker and line choices in one), the
+    scrubber's same-day lines, catalog version, practice. The open queries themselves only
+    when there are some."""
     note = make_note(clinician, patient, "64643", complete=True)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = clinician_client.get(f"/notes/{note.pk}/edit/")
     assert response.status_code == 200
+    assert 'id="queries"' not in response.content.decode()
+
+    queries.open_query(note=note, manager=manager, message="Which <side> was treated?")
+    with django_assert_num_queries(10):
+        response = clinician_client.get(f"/notes/{note.pk}/edit/")
+    page = response.content.decode()
+    assert 'id="queries"' in page and "Which &lt;side&gt; was treated?" in page
+    assert "Documentation query from the practice manager" in page
 
 
 def test_complete_answers_make_a_complete_note(clinician, patient):
