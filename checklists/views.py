@@ -437,7 +437,8 @@ def note_autosave(request, pk):
 
 @login_required
 def note_detail(request, pk):
-    note = get_note_for_user(request, pk)
+    # With its number of open queries, so the queries box reads them only when there are.
+    note = get_note_for_user(request, pk, open_query_count=True)
     result = services.assess_completeness(note)
     hash_ok = content_hash(note) == note.content_hash if note.is_signed else None
     history = list(note.audit_events.select_related("actor")[:50])

@@ -7,14 +7,16 @@ import html
 from django.db import connection
 
 from practice.models import Practice
+from review import queries
 from tests.rules.history import DOS, block_note, days_before, rf_note
 
-# Session, user, permissions and roles; the note with its lines; the audit history and
-# the view's own audit event (savepoint, chain, insert, release); the footer's catalog
-# version; the practice; open documentation queries; the coverage, active packs and the
-# payer's packs; the other signed notes and their lines; the addenda. PostgreSQL also
-# counts the audit chain's advisory lock.
-SIGNED_NOTE_PAGE_QUERIES = 19 if connection.vendor == "sqlite" else 20
+# Session, user, permissions and roles; the note (with its number of open documentation
+# queries: none here, so the queries box reads nothing) and its lines; the audit history
+# and the view's own audit event (savepoint, chain, insert, release); the footer's
+# catalog version; the practice; the coverage, active packs and the payer's packs; the
+# other signed notes and their lines; the addenda. PostgreSQL also counts the audit
+# chain's advisory lock.
+SIGNED_NOTE_PAGE_QUERIES = 18 if connection.vendor == "sqlite" else 19
 
 
 def test_the_signed_note_page_takes_a_pinned_number_of_queries_whatever_the_history(
@@ -70,3 +72,16 @@ def test_the_note_page_applies_the_packs_of_the_practices_state(
     practice.save()
     text = html.unescape(clinician_client.get(f"/notes/{note.pk}/").text)
     assert "Two consecutive diagnostic medial branch blocks" not in text
+
+
+def test_an_open_query_shows_on_the_note_page_for_one_query_more(
+    clinician_client, clinician, manager, medicare_patient, django_assert_num_queries
+):
+    note = rf_note(clinician, medicare_patient, DOS)
+    url = f"/notes/{note.pk}/"
+    clinician_client.get(url)
+    queries.open_query(note=note, manager=manager, message="Which <level> was treated?")
+    with django_assert_num_queries(SIGNED_NOTE_PAGE_QUERIES):  # no other signed note: no lines
+        response = clinician_client.get(url)
+    page = response.content.decode()
+    assert 'id="queries"' in page and "Which &lt;level&gt; was treated?" in page
