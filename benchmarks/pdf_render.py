@@ -10,13 +10,13 @@ to its floor measured in the same run:
   document, PDF size, peak Python heap of one render, and what PDF/A-3b plus the note.json
   attachment add over a plain PDF; the blank paper checklist of 64681 likewise;
 - the signed 2-page note downloaded through the app (`/notes/<id>/pdf/`: access check,
-  stored bytes read and checked against their SHA-256, audit event), against two floors
-  measured between the downloads: the same client fetching `/healthz`, and one durable
-  SQLite commit on the same disk (the audit event's commit waits for one: "wait" is the
-  download's wall time less its CPU time). The server's start-up (config.wsgi: views
-  imported, start-up objects out of the garbage collector's way) is done first, as gunicorn
-  does, and the download is timed with benchmarks/request_profile.py's settings, so the two
-  benchmarks time the same thing.
+  stored bytes read and checked against their SHA-256, audit event), each download right
+  after its two floors: the same client fetching `/healthz`, and one durable SQLite commit
+  on the same disk (the audit event's commit waits for one: "wait" is the download's wall
+  time less its CPU time). The server's start-up (config.wsgi: views imported, start-up
+  objects out of the garbage collector's way) is done first, as gunicorn does, and the
+  download is timed by benchmarks/signed_download.py, the loop request_profile.py uses too,
+  with its settings (DEBUG off), so the two benchmarks time the same thing the same way.
 
 Goals (issue 19, 2 cores): draft 2-page note <= 80 ms median and <= 8x the minimal page,
 20-page note <= 700 ms, signed download <= 5 ms median. `--smoke` runs each once, in
@@ -63,7 +63,7 @@ from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from benchmarks.durable_commit import DurableCommit  # noqa: E402
+from benchmarks.signed_download import floors, median_ms, time_downloads  # noqa: E402
 from checklists import services  # noqa: E402
 from checklists.pdf import render  # noqa: E402
 from checklists.pdf.note_context import note_context  # noqa: E402
@@ -236,38 +236,15 @@ def minimal():
 
 
 def signed_download(runs: int) -> dict:
-    """Wall and CPU times of downloading a signed note's stored PDF; between them, /healthz
-    and one durable commit (the wall time less the CPU time is waiting: for the disk to make
-    the audit event durable, for a core on a busy machine)."""
+    """The signed 2-page note's stored PDF downloaded `runs` times, after the server's
+    start-up, each after its floors (benchmarks/signed_download.py, shared with
+    request_profile)."""
     import config.wsgi  # noqa: F401 - the server's start-up, as gunicorn runs it
 
     note = typical_note(sign=True)
     client = Client()
     client.force_login(note.clinician)
-    url = f"/notes/{note.pk}/pdf/"
-    first = client.get(url)  # the first reader stores it when no worker has yet
-    assert first.status_code == 200, first.status_code
-    durable = DurableCommit(WORKDIR)
-    times, cpu, healthz, commits = [], [], [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get("/healthz")
-        healthz.append(time.perf_counter() - started)
-        commits.append(durable.once())
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-        assert response.content == first.content
-    waits = [wall - busy for wall, busy in zip(times, cpu, strict=True)]
-    return {
-        "wall": times,
-        "cpu": cpu,
-        "wait": waits,
-        "healthz": healthz,
-        "commit": commits,
-        "pdf": first.content,
-    }
+    return time_downloads(client, f"/notes/{note.pk}/pdf/", runs, WORKDIR)
 
 
 def verdict(ok: bool) -> str:
@@ -335,15 +312,12 @@ def main():
     got = signed_download(max(10, args.runs * 3))
     download = statistics.median(got["wall"]) * 1000
 
-    def ms(key):
-        return f"{statistics.median(got[key]) * 1000:.1f}"
-
     print(
         f"\nsigned 2-page, stored, downloaded: median {download:.1f} ms (min "
-        f"{min(got['wall']) * 1000:.1f}, p95 {p95(got['wall']) * 1000:.1f}), CPU {ms('cpu')} ms, "
-        f"wait {ms('wait')} ms ({len(got['pdf']) / 1024:.1f} KB); floors between the "
-        f"downloads: /healthz through the same client {ms('healthz')} ms, one durable SQLite "
-        f"commit on the same disk {ms('commit')} ms"
+        f"{min(got['wall']) * 1000:.1f}, p95 {p95(got['wall']) * 1000:.1f}), CPU "
+        f"{median_ms(got, 'cpu'):.1f} ms, wait {median_ms(got, 'wait'):.1f} ms, "
+        f"{statistics.median(got['queries']):.0f} queries ({len(got['pdf']) / 1024:.1f} KB); "
+        f"floors before each download: {floors(got)}"
     )
     print(
         f"\n{args.runs} runs of the 2-page draft, fewer of the long ones; each interleaved with "

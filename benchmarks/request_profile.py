@@ -13,7 +13,8 @@ As in production: DEBUG off (Django keeps no query log, {% static %} reads the m
 the static files collected into the scratch folder). Queries are counted by a wrapper that
 only counts, so the count costs the request nothing. "wait" is the wall time less this
 process's CPU time: the disk (a write's durable commit) and, on a busy machine, the wait
-for a core; the durable-commit floor below the table is the disk's share.
+for a core; the floors below the table, timed before each signed download, are the
+request's own (/healthz) and the disk's (one durable commit).
 """
 
 import argparse
@@ -51,7 +52,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from benchmarks.durable_commit import DurableCommit  # noqa: E402
+from benchmarks.signed_download import floors, time_downloads  # noqa: E402
 from checklists.snapshot import build_definitions  # noqa: E402
 from practice.models import Patient  # noqa: E402
 from practice.roles import CLINICIAN  # noqa: E402
@@ -201,14 +202,12 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def measure(label, action, repeat, table, profile=None, between=None):
+def measure(label, action, repeat, table, profile=None):
     """Wall time, and this process's CPU time: on a machine others share, the CPU time is
     what the request costs; the wall time adds the disk's durable commits and the wait for
     a core."""
     times, cpu, queries = [], [], []
     for _ in range(repeat):
-        if between is not None:
-            between()  # untimed: a floor measured alongside
         counter = QueryCounter()
         with connection.execute_wrapper(counter):
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -284,12 +283,12 @@ def main():
     profile = cProfile.Profile() if options.profile else None
     table = []
 
-    def run(key, label, action, times=repeat, setup=None, between=None):
+    def run(key, label, action, times=repeat, setup=None):
         if options.profile and options.profile != key:
             return
         if setup is not None:
             setup()
-        measure(label, action, times, table, profile, between)
+        measure(label, action, times, table, profile)
 
     def sign_once():
         journey.sign()
@@ -333,21 +332,25 @@ def main():
             )
         )
 
-    def signed_and_stored():
-        fresh_signed()
+    download = None
+    if not options.profile or options.profile == "pdf":
         # No worker runs here: the first reader renders and stores the PDF, as when the
-        # worker is behind. Every download timed below serves the stored bytes.
-        client.get(f"/notes/{journey.note_id}/pdf/")
-
-    durable, commits = DurableCommit(WORKDIR), []
-    run(
-        "pdf",
-        "GET /notes/<id>/pdf/ (signed)",
-        lambda: client.get(f"/notes/{journey.note_id}/pdf/"),
-        times=max(repeat, 10),
-        setup=signed_and_stored,
-        between=lambda: commits.append(durable.once()),
-    )
+        # worker is behind; every download timed serves the stored bytes, each right after
+        # its floors (benchmarks/signed_download.py, the loop pdf_render uses too).
+        fresh_signed()
+        download = time_downloads(
+            client, f"/notes/{journey.note_id}/pdf/", max(repeat, 10), WORKDIR, profile
+        )
+        table.append(
+            (
+                "GET /notes/<id>/pdf/ (signed)",
+                statistics.median(download["wall"]),
+                min(download["wall"]),
+                statistics.median(download["cpu"]),
+                statistics.median(download["wait"]),
+                statistics.median(download["queries"]),
+            )
+        )
     run("signed", "GET /notes/<id>/ (signed)", lambda: client.get(f"/notes/{journey.note_id}/"))
 
     if profile is not None:
@@ -370,12 +373,8 @@ def main():
             f"{label:34} {median * 1000:10.1f} {fastest * 1000:8.1f} {cpu * 1000:8.1f} "
             f"{wait * 1000:8.1f} {queries:8.0f}"
         )
-    if commits:
-        print(
-            "floor for the download's wait: one durable SQLite commit (WAL, synchronous=FULL) "
-            f"on the same disk, between the downloads: median "
-            f"{statistics.median(commits) * 1000:.1f} ms, min {min(commits) * 1000:.1f} ms"
-        )
+    if download is not None:
+        print(f"floors before each signed download: {floors(download)}")
 
 
 if __name__ == "__main__":

@@ -437,8 +437,9 @@ def note_autosave(request, pk):
 
 @login_required
 def note_detail(request, pk):
-    note = get_note_for_user(request, pk)
-    result, problems = services.assess_completeness(note), services.claim_problems(note)
+    # With its number of open queries, so the queries box reads them only when there are.
+    note = get_note_for_user(request, pk, open_query_count=True)
+    result = services.assess_completeness(note)
     hash_ok = content_hash(note) == note.content_hash if note.is_signed else None
     history = list(note.audit_events.select_related("actor")[:50])
     AuditEvent.objects.record("note.view", actor=request.user, note=note, request=request)
@@ -448,10 +449,11 @@ def note_detail(request, pk):
         {
             "note": note,
             "result": result,
-            "problems": problems,
             "can_edit": can_edit(request.user, note),
             "hash_ok": hash_ok,
-            "addenda": note.addenda.select_related("author"),
+            # Addenda are for signed notes only (services.add_addendum, and a trigger,
+            # record_guards.addendum_only_to_signed): no query for a draft.
+            "addenda": note.addenda.select_related("author") if note.is_signed else (),
             "history": history,
             "labels": {e["key"]: e["label"] for e in note.definitions.get("elements", [])},
             # A signed note shows what was documented; a draft also shows its gaps.

@@ -91,8 +91,9 @@ class PatientRules:
         return evaluate(facts, self.history, self.packs, payer=self.payer_name)
 
 
-def rules_for_patient(patient_id, history=None) -> PatientRules:
-    """`history`: the patient's signed notes as facts, when the caller has read them."""
+def rules_for_patient(patient_id, history=None, state=None) -> PatientRules:
+    """`history`: the patient's signed notes as facts, when the caller has read them;
+    `state`: the practice's state, when the caller has read the practice."""
     coverage = (
         PatientCoverage.objects.select_related("primary_payer")
         .filter(patient_id=patient_id)
@@ -101,14 +102,44 @@ def rules_for_patient(patient_id, history=None) -> PatientRules:
     payer = coverage.primary_payer if coverage else None
     return PatientRules(
         payer_name=payer.name if payer else "",
-        packs=packs_for_payer(payer),
+        packs=packs_for_payer(payer, state=state),
         history=history_of(patient_id) if history is None else history,
     )
 
 
-def evaluate_note(note) -> Evaluation:
-    """The note judged now against the patient's signed notes and payer."""
-    return rules_for_patient(note.patient_id).evaluate(NoteFacts.from_note(note))
+def other_signed_notes(note) -> list[Note]:
+    """The patient's signed notes other than `note`, oldest first, with their lines and
+    the columns `NoteFacts.from_note` reads. Their snapshots come without the definitions
+    column (Note.definitions takes them from the process's copy,
+    checklists/snapshot_cache.py), one object per distinct snapshot, shared by its notes:
+    each is decoded once."""
+    notes = list(
+        Note.objects.filter(patient_id=note.patient_id)
+        .exclude(status=Note.Status.DRAFT)
+        .exclude(pk=note.pk)
+        .select_related("snapshot")
+        .only("date_of_service", "place_of_service", "status", "answers", "snapshot__sha256")
+        .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
+        .order_by("date_of_service", "pk")
+    )
+    shared = {}
+    for other in notes:
+        if other.snapshot_id is not None:
+            other.snapshot = shared.setdefault(other.snapshot_id, other.snapshot)
+    return notes
+
+
+def evaluate_note(note, state=None) -> Evaluation:
+    """The note judged now against the patient's signed notes and payer (`state`: the
+    practice's, when the caller has read the practice).
+
+    The history is `history_of`'s, read without this note, whose facts are already at
+    hand: its other signed notes and, once signed, the note itself, in the same order."""
+    facts = NoteFacts.from_note(note)
+    history = [NoteFacts.from_note(other) for other in other_signed_notes(note)]
+    if note.is_signed:
+        history = sorted([*history, facts], key=lambda fact: (fact.date, fact.id))
+    return rules_for_patient(note.patient_id, history=tuple(history), state=state).evaluate(facts)
 
 
 def plan(patient_id, *, code, side="", site="", day=None, units=1, place_of_service=""):

@@ -9,12 +9,17 @@ register = template.Library()
 
 
 @register.inclusion_tag("rules/partials/claim_status.html", takes_context=True)
-def claim_status(context, note):
-    """Claim-ready, or the rules the note fails with their policy source (live)."""
+def claim_status(context, note, practice=None):
+    """Claim-ready, or the rules the note fails with their policy source (live).
+
+    `practice`: the page's practice (read by its context processor), whose state says
+    which contractors' LCDs apply; read again here when not given."""
     user = context["request"].user
     return {
         "note": note,
-        "evaluation": evaluate_note(note),
+        "evaluation": evaluate_note(
+            note, state=(practice.state or "") if hasattr(practice, "state") else None
+        ),
         "can_build_packet": can_build_packet(user, note),
     }
 

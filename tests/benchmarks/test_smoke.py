@@ -72,12 +72,15 @@ def test_the_pdf_benchmark_runs_and_its_documents_print_the_pages_they_are_named
     assert "goal, draft 20-page <= 700 ms" in out
     assert "(20 pages)" in out
     assert "goal, signed download <= 5 ms median" in out
+    # Timed by the loop request_profile uses, each download after the same two floors.
+    assert "floors before each download: /healthz through the same client" in out
 
 
 def test_the_request_profile_runs():
     out = _smoke("request_profile.py")
     assert "GET /notes/<id>/edit/" in out
     assert "GET /notes/<id>/pdf/ (signed)" in out
+    assert "floors before each signed download: /healthz through the same client" in out
 
 
 def test_the_review_benchmark_runs():
