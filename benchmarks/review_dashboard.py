@@ -218,6 +218,11 @@ def _pdf(url, notes: int) -> dict:
     )
     ids = [pk for pk, _ in newest]
     filters = {"status": "signed", "dos_from": newest[-1][1].isoformat()}
+    # None stored to begin with, whatever an earlier run (from another checkout, with its
+    # own SIGNED_PDF_DIR) left in this database.
+    for record in SignedPdf.objects.filter(note__in=ids):
+        record.file.delete(save=False)
+        record.delete()
     first = _export(url, filters)
     stored = _export(url, filters)
     records = list(SignedPdf.objects.filter(note__in=ids))
