@@ -20,13 +20,12 @@ fields are what `element_form.field_for` makes of the element (or, for a code li
 CodeLineForm makes of its choices): nothing changes them after the form is made.
 """
 
-from collections import OrderedDict
-
 import orjson
 from django import forms
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
+from .bounded_store import BoundedStore
 from .field_markup import _e, field_group, widget_html
 
 INPUTS = (forms.TextInput, forms.NumberInput, forms.DateInput, forms.DateTimeInput, forms.Textarea)
@@ -34,8 +33,7 @@ CHOICES = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
 # Values no option or input can hold: where the value goes in the markup.
 SLOT, OTHER_SLOT, NO_OPTION = "\x00slot\x00", "\x00other\x00", "\x00no option\x00"
 
-MAX_KEPT = 4096
-_kept: OrderedDict[tuple, object] = OrderedDict()
+_kept = BoundedStore(4096)
 
 
 class _Valued(forms.BoundField):
@@ -133,10 +131,7 @@ def _compile(field, write):
 def _kept_or_live(key, field, write) -> SafeString:
     compiled = _kept.get(key, _kept)
     if compiled is _kept:
-        compiled = _compile(field, write)
-        _kept[key] = compiled
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
+        compiled = _kept.keep(key, _compile(field, write))
     if compiled is None:
         return write(field)
     return mark_safe(compiled.render(field))  # noqa: S308 - written by `write`, value escaped

@@ -7,7 +7,6 @@ numbers as decimal strings (so 0.25 stays 0.25).
 
 import copy
 import datetime
-from collections import OrderedDict
 from decimal import Decimal
 
 import orjson
@@ -18,6 +17,7 @@ from procedures.plain_text import strip_bidi
 from procedures.units import value_unit
 
 from . import icd10
+from .bounded_store import BoundedStore
 from .completeness import has_value
 from .diagnosis_field import DiagnosisCodesField
 
@@ -140,8 +140,11 @@ def na_field_for(element) -> forms.Field:
 # rule pack or snapshot gives other bytes, hence other fields, never stale ones. Building
 # (about 20 us a field, choices normalized) cost a note form about 1 ms; Django's deepcopy
 # of every field, 0.7 ms; the copy below, 0.2 ms.
-MAX_KEPT_FIELDS = 4096
-_kept_fields: OrderedDict[bytes, tuple] = OrderedDict()
+_kept_fields = BoundedStore(4096)
+
+
+def _built_fields(element) -> tuple[forms.Field, forms.Field | None]:
+    return field_for(element), na_field_for(element) if element.get("allow_na") else None
 
 
 def _fields_of(element) -> tuple[forms.Field, forms.Field | None]:
@@ -149,13 +152,10 @@ def _fields_of(element) -> tuple[forms.Field, forms.Field | None]:
     try:
         key = orjson.dumps(element)
     except TypeError:  # not JSON (a caller's own element): built, not kept
-        return field_for(element), na_field_for(element) if element.get("allow_na") else None
+        return _built_fields(element)
     kept = _kept_fields.get(key)
     if kept is None:
-        kept = (field_for(element), na_field_for(element) if element.get("allow_na") else None)
-        _kept_fields[key] = kept
-        while len(_kept_fields) > MAX_KEPT_FIELDS:
-            _kept_fields.popitem(last=False)
+        kept = _kept_fields.keep(key, _built_fields(element))
     field, na = kept
     return _copy_field(field), (_copy_field(na) if na is not None else None)
 

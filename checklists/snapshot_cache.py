@@ -10,14 +10,13 @@ lists (orjson, about a fifth of the database read and JSON decode), so a caller 
 changes what it got changes its own copy only, as with a row read from the database.
 """
 
-from collections import OrderedDict
-
 import orjson
+
+from .bounded_store import BoundedStore
 
 # Distinct snapshots are few (one per combination of codes and catalog version in use);
 # the cap only bounds a process that sees many.
-MAX_KEPT = 256
-_kept: OrderedDict[str, bytes] = OrderedDict()
+_kept = BoundedStore(256)
 
 
 def definitions(snapshot) -> dict:
@@ -30,10 +29,7 @@ def definitions(snapshot) -> dict:
         fresh = CatalogSnapshot.objects.values_list("definitions", flat=True).get(pk=snapshot.pk)
         if CatalogSnapshot.digest(fresh) != snapshot.sha256:
             return fresh  # not what its SHA-256 says (verify_audit reports it): never kept
-        kept = orjson.dumps(fresh)
-        _kept[snapshot.sha256] = kept
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
+        kept = _kept.keep(snapshot.sha256, orjson.dumps(fresh))
     return orjson.loads(kept)
 
 
