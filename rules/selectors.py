@@ -51,18 +51,31 @@ def coverage_of(patient) -> PatientCoverage | None:
     return PatientCoverage.objects.select_related("primary_payer").filter(patient=patient).first()
 
 
-def _with_lines(notes):
-    """The notes with their lines and catalog snapshots (each distinct snapshot read and
-    decoded once, shared by its notes)."""
-    return notes.prefetch_related(
-        Prefetch("lines", queryset=CodeLine.objects.order_by("position")), "snapshot"
+def _read_for_facts(notes) -> list[Note]:
+    """The notes, oldest first, with what `NoteFacts.from_note` reads: the columns it uses,
+    their lines, and their catalog snapshots without the definitions column
+    (`Note.definitions` takes them from the process's copy, checklists/snapshot_cache.py),
+    one object per distinct snapshot, shared by its notes: each is decoded once."""
+    notes = list(
+        notes.select_related("snapshot")
+        .only("date_of_service", "place_of_service", "status", "answers", "snapshot__sha256")
+        .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
+        .order_by("date_of_service", "pk")
     )
+    shared = {}
+    for note in notes:
+        if note.snapshot_id is not None:
+            note.snapshot = shared.setdefault(note.snapshot_id, note.snapshot)
+    return notes
 
 
-def signed_notes(patient_id):
-    return _with_lines(
-        Note.objects.filter(patient_id=patient_id).exclude(status=Note.Status.DRAFT)
-    ).order_by("date_of_service", "pk")
+def signed_notes(patient_id, excluding=None) -> list[Note]:
+    """The patient's signed notes (less the note whose pk is `excluding`), as
+    `_read_for_facts` reads them."""
+    notes = Note.objects.filter(patient_id=patient_id).exclude(status=Note.Status.DRAFT)
+    if excluding is not None:
+        notes = notes.exclude(pk=excluding)
+    return _read_for_facts(notes)
 
 
 def history_of(patient_id) -> tuple[NoteFacts, ...]:
@@ -73,9 +86,7 @@ def history_of(patient_id) -> tuple[NoteFacts, ...]:
 def all_notes_of(patient_id) -> tuple[NoteFacts, ...]:
     """Every note of the patient, drafts included (`signed` False): what eligibility counts,
     since a draft session is one the payer will see too."""
-    notes = _with_lines(Note.objects.filter(patient_id=patient_id)).order_by(
-        "date_of_service", "pk"
-    )
+    notes = _read_for_facts(Note.objects.filter(patient_id=patient_id))
     return tuple(NoteFacts.from_note(note) for note in notes)
 
 
@@ -107,28 +118,6 @@ def rules_for_patient(patient_id, history=None, state=None) -> PatientRules:
     )
 
 
-def other_signed_notes(note) -> list[Note]:
-    """The patient's signed notes other than `note`, oldest first, with their lines and
-    the columns `NoteFacts.from_note` reads. Their snapshots come without the definitions
-    column (Note.definitions takes them from the process's copy,
-    checklists/snapshot_cache.py), one object per distinct snapshot, shared by its notes:
-    each is decoded once."""
-    notes = list(
-        Note.objects.filter(patient_id=note.patient_id)
-        .exclude(status=Note.Status.DRAFT)
-        .exclude(pk=note.pk)
-        .select_related("snapshot")
-        .only("date_of_service", "place_of_service", "status", "answers", "snapshot__sha256")
-        .prefetch_related(Prefetch("lines", queryset=CodeLine.objects.order_by("position")))
-        .order_by("date_of_service", "pk")
-    )
-    shared = {}
-    for other in notes:
-        if other.snapshot_id is not None:
-            other.snapshot = shared.setdefault(other.snapshot_id, other.snapshot)
-    return notes
-
-
 def evaluate_note(note, state=None) -> Evaluation:
     """The note judged now against the patient's signed notes and payer (`state`: the
     practice's, when the caller has read the practice).
@@ -136,7 +125,8 @@ def evaluate_note(note, state=None) -> Evaluation:
     The history is `history_of`'s, read without this note, whose facts are already at
     hand: its other signed notes and, once signed, the note itself, in the same order."""
     facts = NoteFacts.from_note(note)
-    history = [NoteFacts.from_note(other) for other in other_signed_notes(note)]
+    others = signed_notes(note.patient_id, excluding=note.pk)
+    history = [NoteFacts.from_note(other) for other in others]
     if note.is_signed:
         history = sorted([*history, facts], key=lambda fact: (fact.date, fact.id))
     return rules_for_patient(note.patient_id, history=tuple(history), state=state).evaluate(facts)
