@@ -23,12 +23,17 @@ def nearly_done(clinician, patient):
     return note
 
 
-def test_the_last_answer_is_saved_and_the_note_signed_from_the_note_page(e2e_world, open_session):
-    note = nearly_done(e2e_world["casey"], e2e_world["patient"])
-    tab = open_session("sign-here")
+def edit_page(open_session, note, name):
+    """Casey's edit page of `note`, in a tab of its own."""
+    tab = open_session(name)
     tab.sign_in("casey")
     tab.goto(f"/notes/{note.pk}/edit/")
-    page = tab.page
+    return tab.page
+
+
+def test_the_last_answer_is_saved_and_the_note_signed_from_the_note_page(e2e_world, open_session):
+    note = nearly_done(e2e_world["casey"], e2e_world["patient"])
+    page = edit_page(open_session, note, "sign-here")
     box = page.locator("#sign-now")
     expect(box).to_be_visible()
     expect(box).to_contain_text("I personally performed or directly supervised")
@@ -59,10 +64,7 @@ def test_the_last_answer_is_saved_and_the_note_signed_from_the_note_page(e2e_wor
 
 def test_a_wrong_password_lands_on_the_sign_page_unsigned(e2e_world, open_session):
     note = make_note(e2e_world["casey"], e2e_world["patient"], "64681", complete=True)
-    tab = open_session("sign-here-wrong")
-    tab.sign_in("casey")
-    tab.goto(f"/notes/{note.pk}/edit/")
-    page = tab.page
+    page = edit_page(open_session, note, "sign-here-wrong")
     page.fill("#sign-now-password", "not-the-password")
     page.keyboard.press("Enter")  # Enter in the box signs, as its own form
     page.wait_for_url(re.compile(rf".*/notes/{note.pk}/sign/$"))
@@ -88,10 +90,7 @@ def test_without_the_script_the_box_stays_hidden(e2e_world, browser, live_server
 
 def test_a_field_that_could_not_be_saved_stops_the_signature_on_the_page(e2e_world, open_session):
     note = make_note(e2e_world["casey"], e2e_world["patient"], "64681", complete=True)
-    tab = open_session("sign-here-invalid")
-    tab.sign_in("casey")
-    tab.goto(f"/notes/{note.pk}/edit/")
-    page = tab.page
+    page = edit_page(open_session, note, "sign-here-invalid")
     page.fill("#id_pain_duration_months", "9999")  # above the element's maximum (600)
     page.fill("#sign-now-password", PASSWORD)
     page.click("#sign-now-button")
