@@ -52,6 +52,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from benchmarks.query_counter import QueryCounter  # noqa: E402
 from benchmarks.signed_download import floors, time_downloads  # noqa: E402
 from checklists.snapshot import build_definitions  # noqa: E402
 from practice.models import Patient  # noqa: E402
@@ -188,18 +189,6 @@ class Journey:
         )
         assert response.status_code == 302, response.status_code
         return response
-
-
-class QueryCounter:
-    """Counts the queries run inside it, and does nothing else (Django's query log, which
-    CaptureQueriesContext turns on, formats every query: it cost more than some requests)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def measure(label, action, repeat, table, profile=None):

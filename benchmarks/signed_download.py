@@ -16,15 +16,7 @@ import time
 from django.db import connection
 
 from benchmarks.durable_commit import DurableCommit
-
-
-class _Counter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
+from benchmarks.query_counter import QueryCounter
 
 
 def time_downloads(client, url: str, runs: int, folder, profile=None) -> dict:
@@ -41,7 +33,7 @@ def time_downloads(client, url: str, runs: int, folder, profile=None) -> dict:
         got["healthz"].append(time.perf_counter() - started)
         got["healthz_cpu"].append(time.process_time() - started_cpu)
         got["commit"].append(durable.once())
-        counter = _Counter()
+        counter = QueryCounter()
         with connection.execute_wrapper(counter):
             started, started_cpu = time.perf_counter(), time.process_time()
             if profile is not None:
