@@ -254,17 +254,57 @@
     if (toggle && text) document.getElementById("panel-summary").textContent = text.textContent;
   }
 
-  function drawPanel(data) {
+  function drawPanel(data, sent) {
     document.getElementById("panel-slot").innerHTML = data.panel_html;
     drawSummary();
     if (data.sections_html !== undefined) {
-      // The codes changed: their checklist replaces the old one.
-      document.getElementById("note-sections").innerHTML = data.sections_html;
+      // The codes or the technique changed: their checklist replaces the old one. The server
+      // drew it from what this save sent; anything typed while the save was under way is
+      // carried into the new checklist (and saved next), never lost.
+      var sections = document.getElementById("note-sections");
+      var typed = typedSince(sent, sections);
+      sections.innerHTML = data.sections_html;
+      setValues(typed, sections);
       lastTechnique = currentTechnique();
-      if (window.checkboxGroups) window.checkboxGroups.setUp(document.getElementById("note-sections"));
-      if (window.copiedValues) window.copiedValues.setUp(document.getElementById("note-sections"));
+      if (window.checkboxGroups) window.checkboxGroups.setUp(sections);
+      if (window.copiedValues) window.copiedValues.setUp(sections);
       applyConditions();
     }
+  }
+
+  // The values of the note's fields under `root` that differ from `sent` (name -> values).
+  function typedSince(sent, root) {
+    var now = {};
+    root.querySelectorAll("[name]").forEach(function (field) {
+      if (field.form !== form || field.disabled) return;
+      var values = now[field.name] = now[field.name] || [];
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) values.push(field.value);
+      } else if (field.tagName === "SELECT" && field.multiple) {
+        Array.prototype.forEach.call(field.selectedOptions, function (o) { values.push(o.value); });
+      } else {
+        values.push(field.value);
+      }
+    });
+    var typed = {};
+    Object.keys(now).forEach(function (name) {
+      if (JSON.stringify(now[name]) !== JSON.stringify(sent[name] || [])) typed[name] = now[name];
+    });
+    return typed;
+  }
+
+  function setValues(byName, root) {
+    Object.keys(byName).forEach(function (name) {
+      root.querySelectorAll('[name="' + name + '"]').forEach(function (field) {
+        if (field.type === "radio" || field.type === "checkbox") {
+          field.checked = byName[name].indexOf(field.value) !== -1;
+        } else if (field.tagName === "SELECT" && field.multiple) {
+          Array.prototype.forEach.call(field.options, function (o) { o.selected = byName[name].indexOf(o.value) !== -1; });
+        } else {
+          field.value = byName[name][0] === undefined ? "" : byName[name][0];
+        }
+      });
+    });
   }
 
   function markPanelStale(message) {
@@ -342,20 +382,14 @@
     try { localStorage.removeItem(backupKey); } catch (e) { /* ignore */ }
   }
 
-  function restore(entries) {
+  function byNameOf(entries) {
     var byName = {};
     entries.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
-    Object.keys(byName).forEach(function (name) {
-      form.querySelectorAll('[name="' + name + '"]').forEach(function (field) {
-        if (field.type === "radio" || field.type === "checkbox") {
-          field.checked = byName[name].indexOf(field.value) !== -1;
-        } else if (field.tagName === "SELECT" && field.multiple) {
-          Array.prototype.forEach.call(field.options, function (o) { o.selected = byName[name].indexOf(o.value) !== -1; });
-        } else {
-          field.value = byName[name][0];
-        }
-      });
-    });
+    return byName;
+  }
+
+  function restore(entries) {
+    setValues(byNameOf(entries), form);
     applyConditions();
     schedule();
   }
@@ -397,6 +431,7 @@
     changed = false;
     statusBox.textContent = "Saving…";
     var body = new FormData(form);
+    var sent = byNameOf(formEntries());
     Object.keys(extra || {}).forEach(function (name) { body.append(name, extra[name]); });
     fetch(url, {
       method: "POST",
@@ -410,7 +445,7 @@
       var data = result.data;
       if (result.status === 200) {
         versionInput.value = data.version;
-        drawPanel(data);
+        drawPanel(data, sent);
         signable(data.can_sign);
         drawErrors(data.errors);
         if (extra && extra.confirm && window.copiedValues) {
