@@ -1,6 +1,7 @@
 """PDF rendering and password hashing run at a lower CPU priority, with the same results."""
 
 import os
+import resource
 import threading
 
 from django.contrib.auth import hashers
@@ -56,3 +57,39 @@ def test_the_pdf_renders_on_the_low_priority_thread(monkeypatch):
     monkeypatch.setattr(render, "_write_pdf", spy)
     assert render.write_pdf("<p>Low priority.</p>").startswith(b"%PDF-")
     assert threads and threads[0].startswith("low-priority")
+
+
+def _recursing(depth):
+    return 0 if depth == 0 else _recursing(depth - 1) + 1
+
+
+def _sweep():
+    # Up and down across many depths, as WeasyPrint's layout does while it lays out boxes.
+    for _ in range(100):
+        for depth in range(50, 400, 7):
+            _recursing(depth)
+
+
+def _page_faults(job) -> int:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    job()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def test_jobs_recurse_without_mapping_memory_for_their_frames():
+    # CPython 3.11 maps a 16 KB chunk for a thread's frames whenever a call crosses the end
+    # of one, and unmaps it on return: a plain thread pays page faults for every crossing.
+    low_priority.run(_sweep)  # the thread is started and warm
+    faults = []
+    plain = threading.Thread(target=lambda: faults.append(_page_faults(_sweep)))
+    plain.start()
+    plain.join()
+    on_the_low_priority_thread = low_priority.run(_page_faults, _sweep)
+    assert faults[0] > 2_000, "a plain thread no longer pays for its frames: is the room needed?"
+    assert on_the_low_priority_thread < 200
+
+
+def test_a_roomy_frame_calls_its_function_as_it_is():
+    roomy = low_priority.frame_room(1_000)
+    assert roomy(lambda: "done") == "done"
+    assert roomy.__code__.co_nlocals == 1_001
