@@ -99,10 +99,33 @@ def code_lines(note) -> list[dict]:
     ]
 
 
+def line_details(line: dict, *, with_technique: bool) -> str:
+    """What the codes section prints after a line's code and title, on the same line:
+    "1 unit · Modifier LT · Side Left · Site C5-C6". Units and modifiers always (a biller
+    reads "No modifier" as checked, not forgotten); side, site and technique when there is
+    one to print. Plain text in one run: each styled span is a box WeasyPrint lays out."""
+    units = line["units"]
+    modifiers = line["modifiers"]
+    parts = [f"{units} unit" if units == 1 else f"{units} units"]
+    if not modifiers:
+        parts.append("No modifier")
+    else:
+        parts.append(("Modifiers " if "," in modifiers else "Modifier ") + modifiers)
+    if line["side"]:
+        parts.append(f"Side {line['side']}")
+    if line["site"]:
+        parts.append(f"Site {line['site']}")
+    if with_technique and line["technique"]:
+        parts.append(f"Technique {line['technique']}")
+    # A label never ends a printed line apart from its value ("Site" / "C6-C7").
+    parts = [part.replace(" ", "\N{NO-BREAK SPACE}", 1) for part in parts]
+    return " · ".join(parts)
+
+
 def lines_differ_in_technique(lines: list[dict]) -> bool:
-    """Whether the codes table needs a technique column: one session may bill toxin on
-    64642 and a phenol block on 64640. A technique every line shares prints once, with
-    the procedure's answers."""
+    """Whether each code line names its technique: one session may bill toxin on 64642
+    and a phenol block on 64640. A technique every line shares prints once, with the
+    procedure's answers."""
     return len({line["technique"] for line in lines}) > 1
 
 
@@ -131,7 +154,7 @@ def page_size(practice) -> str:
 
 
 def with_lines_read_once(note):
-    """A copy of `note` whose code lines are read once: the title, the codes table, the
+    """A copy of `note` whose code lines are read once: the title, the code lines, the
     narrative and the attached data each read them (five queries, now one). A copy, so that
     the caller's note keeps no cache of lines that may change."""
     copied = copy.copy(note)
@@ -148,6 +171,9 @@ def note_context(note, generated_at) -> dict:
     result = assess(note.definitions.get("elements", []), note.answers or {})
     sections = note_sections(note, include_undocumented=not note.is_signed)
     lines = code_lines(note)
+    technique_per_line = lines_differ_in_technique(lines)
+    for line in lines:
+        line["details"] = line_details(line, with_technique=technique_per_line)
     return {
         "note": note,
         "practice": practice,
@@ -156,14 +182,14 @@ def note_context(note, generated_at) -> dict:
         "generated_at": generated_at,
         "title": document_title(note),
         "lines": lines,
-        "technique_column": lines_differ_in_technique(lines),
         "description": note_description(note),
         "findings": key_findings(note),
         "sections": [PrintedSection(s.label, blocks(s.rows)) for s in sections],
         "missing_required": result.missing_required,
         "missing_columns": two_columns(result.missing_required),
         "missing_recommended": result.missing_recommended,
-        "addenda": list(note.addenda.select_related("author")),
+        # Only a signed note has addenda: a draft is corrected in place.
+        "addenda": list(note.addenda.select_related("author")) if note.is_signed else [],
         "data": data,
         # The attachment is rebuilt from the note: say so if it no longer matches the signature.
         "integrity_ok": not note.is_signed or data_hash == note.content_hash,

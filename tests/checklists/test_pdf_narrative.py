@@ -18,22 +18,26 @@ CHEMODENERVATION_LINES = [
 BLOCK_LINES = [{"code": "64493", "units": 1, "modifiers": ["LT"], "side": "left", "site": "L4-L5"}]
 
 
+# The codes heading and the start of its first code line (every code here is 64xxx).
+CODES = "Codes 64"
+
+
 def pdf_body(note) -> str:
     return body_text(page_texts(render_note_pdf(refetch(note))))
 
 
 def description(body: str) -> str:
-    """The text between the description heading and the codes table."""
+    """The text between the description heading and the code lines."""
     start = body.index("Procedure description")
-    return body[start : body.index("Codes Code Description", start)]
+    return body[start : body.index(CODES, start)]
 
 
 @pytest.mark.django_db
 def test_the_description_comes_first_then_the_structured_record(catalog, clinician, patient):
     note = make_note(clinician, patient, "64681", answers=SHP)
     body = pdf_body(note)
-    assert body.index("Procedure description") < body.index("Codes Code Description")
-    assert body.index("Codes Code Description") < body.index("Pre-procedure Informed consent")
+    assert body.index("Procedure description") < body.index(CODES)
+    assert body.index(CODES) < body.index("Pre-procedure Informed consent")
     expected = " ".join(f"{title}. {text}" for title, text in SHP_TEXT)
     assert description(body) == f"Procedure description {expected} "
 

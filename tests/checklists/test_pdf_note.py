@@ -124,9 +124,9 @@ def test_the_first_page_names_the_practice_the_procedure_the_patient_and_the_cli
 
 def test_the_identity_box_reads_label_value_pairs_apart(signed_pdf):
     first = page_texts(signed_pdf)[0]
-    assert "PATIENT Zed Testpatient · DATE OF BIRTH 01/31/1960 · MRN TEST-0001" in first
-    assert "DATE OF SERVICE 11/02/2026 · PLACE OF SERVICE 22 Hospital outpatient" in first
-    assert "PERFORMING CLINICIAN Alice Testdoc MD · NOTE" in first
+    assert "Patient Zed Testpatient · Date of birth 01/31/1960 · MRN TEST-0001" in first
+    assert "Date of service 11/02/2026 · Place of service 22 Hospital outpatient" in first
+    assert "Performing clinician Alice Testdoc MD · Note" in first
 
 
 def test_every_page_has_the_running_header_and_a_numbered_footer(catalog, clinician, patient):
@@ -154,11 +154,16 @@ def test_it_prints_every_documented_value_with_its_unit(signed_note, signed_pdf)
 def test_it_prints_code_lines_pain_scores_and_complications(catalog, clinician, patient):
     note = refetch(long_note(clinician, patient, paragraphs=1))
     text = " ".join(page_texts(render_note_pdf(note)))
-    assert "64633 Neck or mid-back facet joint denervation, first joint 1 LT Left C5-C6" in text
-    assert "64635 Low-back facet joint denervation, first joint 1 RT Right L4-L5" in text
-    assert "PAIN BEFORE 3 / 10" in text
-    assert "PAIN AFTER 3 / 10" in text
-    assert "COMPLICATIONS None" in text
+    assert (
+        "Codes 64633 Neck or mid-back facet joint denervation, first joint · 1 unit · "
+        "Modifier LT · Side Left · Site C5-C6 64634 "
+    ) in text
+    assert (
+        "64635 Low-back facet joint denervation, first joint · 1 unit · Modifier RT · "
+        "Side Right · Site L4-L5 Pain before 3 / 10"
+    ) in text
+    assert "Pain before 3 / 10 · Pain after 3 / 10" in text
+    assert "Complications None" in text
 
 
 TOXIN_AND_PHENOL = [
@@ -168,28 +173,31 @@ TOXIN_AND_PHENOL = [
 
 
 def codes_table(text: str) -> str:
-    return text.split("Codes", 1)[1].split("PAIN BEFORE", 1)[0]
+    # Up to the key findings' box, or the first section when a note has no findings.
+    return re.split("Pain before|Pre-procedure", text.split("Codes", 1)[1], maxsplit=1)[0]
 
 
 def test_lines_of_different_techniques_each_print_their_technique(catalog, clinician, patient):
-    # Toxin on 64642 and a phenol block on 64640 in one session: the technique column
-    # says which line was which.
+    # Toxin on 64642 and a phenol block on 64640 in one session: each code line says
+    # which technique it was.
     lines = [dict(line, technique="chemodenervation") for line in TOXIN_AND_PHENOL[:1]]
     lines += [dict(line, technique="chemical") for line in TOXIN_AND_PHENOL[1:]]
     note = refetch(make_note(clinician, patient, lines=lines))
     table = codes_table(" ".join(page_texts(render_note_pdf(note))))
-    assert "Level / nerve / site Technique" in table
     toxin, phenol = table.split("64640")
+    assert toxin.strip().endswith(
+        "· 1 unit · No modifier · Site Biceps · Technique Chemodenervation"
+    )
     assert "64642" in toxin
-    assert "Biceps" in toxin and "Chemodenervation" in toxin
-    assert "Radial n." in phenol and "Chemical neurolysis" in phenol
-    assert "Chemical" not in toxin and "Chemodenervation" not in phenol
+    assert phenol.rstrip().endswith(
+        "· 1 unit · No modifier · Site Radial n. · Technique Chemical neurolysis"
+    )
 
 
-def test_lines_of_one_technique_print_no_technique_column(catalog, clinician, patient):
+def test_lines_of_one_technique_print_it_once_not_per_line(catalog, clinician, patient):
     note = refetch(long_note(clinician, patient, paragraphs=1))
     table = codes_table(" ".join(page_texts(render_note_pdf(note))))
-    assert "Level / nerve / site 64633" in table
+    assert table.count("64633") == table.count("64634") == table.count("64635") == 1
     assert "Technique" not in table and "Thermal RF" not in table
 
 
