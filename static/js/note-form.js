@@ -274,21 +274,13 @@
 
   // The values of the note's fields under `root` that differ from `sent` (name -> values).
   function typedSince(sent, root) {
-    var now = {};
-    root.querySelectorAll("[name]").forEach(function (field) {
-      if (field.form !== form || field.disabled) return;
-      var values = now[field.name] = now[field.name] || [];
-      if (field.type === "radio" || field.type === "checkbox") {
-        if (field.checked) values.push(field.value);
-      } else if (field.tagName === "SELECT" && field.multiple) {
-        Array.prototype.forEach.call(field.selectedOptions, function (o) { values.push(o.value); });
-      } else {
-        values.push(field.value);
-      }
-    });
+    var now = byNameOf(formEntries());
     var typed = {};
-    Object.keys(now).forEach(function (name) {
-      if (JSON.stringify(now[name]) !== JSON.stringify(sent[name] || [])) typed[name] = now[name];
+    root.querySelectorAll("[name]").forEach(function (field) {
+      var name = field.name;
+      if (field.form !== form || name in typed) return;
+      var values = now[name] || [];
+      if (JSON.stringify(values) !== JSON.stringify(sent[name] || [])) typed[name] = values;
     });
     return typed;
   }
@@ -364,9 +356,10 @@
   }
 
   // --- Local backup of unsaved input. ------------------------------------------------------
-  function formEntries() {
+  // The note's fields as [name, value] pairs: of `data` (a FormData of the form) or the form.
+  function formEntries(data) {
     var entries = [];
-    new FormData(form).forEach(function (value, key) {
+    (data || new FormData(form)).forEach(function (value, key) {
       if (key !== "csrfmiddlewaretoken" && key !== "version") entries.push([key, value]);
     });
     return entries;
@@ -431,7 +424,7 @@
     changed = false;
     statusBox.textContent = "Saving…";
     var body = new FormData(form);
-    var sent = byNameOf(formEntries());
+    var sent = byNameOf(formEntries(body));
     Object.keys(extra || {}).forEach(function (name) { body.append(name, extra[name]); });
     fetch(url, {
       method: "POST",
