@@ -271,6 +271,14 @@ class Note(models.Model):
     def is_signed(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    def addenda_with_authors(self):
+        """The addenda in their order, with their authors. Only a signed note has addenda
+        (services.add_addendum, and a trigger, record_guards.addendum_only_to_signed): a
+        draft's are none, without a query."""
+        if not self.is_signed:
+            return self.addenda.none()
+        return self.addenda.select_related("author")
+
     @property
     def codes(self) -> list[str]:
         return [line.code for line in self.lines.all()]

@@ -451,9 +451,7 @@ def note_detail(request, pk):
             "result": result,
             "can_edit": can_edit(request.user, note),
             "hash_ok": hash_ok,
-            # Addenda are for signed notes only (services.add_addendum, and a trigger,
-            # record_guards.addendum_only_to_signed): no query for a draft.
-            "addenda": note.addenda.select_related("author") if note.is_signed else (),
+            "addenda": note.addenda_with_authors(),
             "history": history,
             "labels": {e["key"]: e["label"] for e in note.definitions.get("elements", [])},
             # A signed note shows what was documented; a draft also shows its gaps.

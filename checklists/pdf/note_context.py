@@ -188,8 +188,7 @@ def note_context(note, generated_at) -> dict:
         "missing_required": result.missing_required,
         "missing_columns": two_columns(result.missing_required),
         "missing_recommended": result.missing_recommended,
-        # Only a signed note has addenda: a draft is corrected in place.
-        "addenda": list(note.addenda.select_related("author")) if note.is_signed else [],
+        "addenda": list(note.addenda_with_authors()),
         "data": data,
         # The attachment is rebuilt from the note: say so if it no longer matches the signature.
         "integrity_ok": not note.is_signed or data_hash == note.content_hash,
